@@ -1,0 +1,198 @@
+import uuid
+
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import PermissionsMixin
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from prm.tenancy.models import TenantModel
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def create_user(self, email, password=None, **extra):
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email, password=None, **extra):
+        return self.create_user(email, password, is_staff=True, is_superuser=True, **extra)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person. Global, because one person may work with several vendors; what they may do in a
+    tenant comes only from their `Membership` there. `is_staff` marks platform operators."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    email = models.EmailField(_("e-mail"), unique=True)
+    full_name = models.CharField(_("full name"), max_length=150, blank=True)
+    is_active = models.BooleanField(default=True)
+    is_staff = models.BooleanField(default=False)
+    date_joined = models.DateTimeField(default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = []
+
+    class Meta:
+        constraints = [models.UniqueConstraint(Lower("email"), name="user_email_ci_unique")]
+
+    def __str__(self):
+        return self.full_name or self.email
+
+    def save(self, *args, **kwargs):
+        self.email = self.email.lower()
+        super().save(*args, **kwargs)
+
+
+class Role(models.TextChoices):
+    VENDOR_ADMIN = "vendor_admin", _("Vendor admin")
+    CHANNEL_MANAGER = "channel_manager", _("Channel manager")
+    ANALYST = "analyst", _("Analyst")
+    PARTNER_ADMIN = "partner_admin", _("Partner admin")
+    PARTNER_USER = "partner_user", _("Partner user")
+
+
+VENDOR_ROLES = frozenset({Role.VENDOR_ADMIN, Role.CHANNEL_MANAGER, Role.ANALYST})
+PARTNER_ROLES = frozenset({Role.PARTNER_ADMIN, Role.PARTNER_USER})
+
+
+class PartnerOrg(TenantModel):
+    """A partner company inside a tenant (a reseller, distributor, …)."""
+
+    class Type(models.TextChoices):
+        DISTRIBUTOR = "distributor", _("Distributor")
+        RESELLER = "reseller", _("Reseller")
+        VAR = "var", _("Value-added reseller")
+        SYSTEM_INTEGRATOR = "system_integrator", _("System integrator")
+        MSP = "msp", _("Managed service provider")
+        REFERRAL = "referral", _("Referral partner")
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Active")
+        INACTIVE = "inactive", _("Inactive")
+
+    name = models.CharField(_("name"), max_length=200)
+    partner_type = models.CharField(_("type"), max_length=30, choices=Type.choices)
+    country = models.CharField(_("country"), max_length=2, help_text=_("ISO 3166-1 alpha-2 code"))
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.ACTIVE)
+    channel_manager = models.ForeignKey(
+        "accounts.Membership",
+        verbose_name=_("channel manager"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="managed_partner_orgs",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint("tenant", Lower("name"), name="partner_org_name_unique_per_tenant")
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Membership(TenantModel):
+    """A user's role in one tenant. Partner roles belong to exactly one PartnerOrg, vendor roles to none."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=30, choices=Role.choices)
+    partner_org = models.ForeignKey(
+        PartnerOrg, null=True, blank=True, on_delete=models.PROTECT, related_name="memberships"
+    )
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["user__email"]
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "user"], name="one_membership_per_user_per_tenant"),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(role__in=[r.value for r in PARTNER_ROLES], partner_org__isnull=False)
+                    | models.Q(role__in=[r.value for r in VENDOR_ROLES], partner_org__isnull=True)
+                ),
+                name="partner_roles_have_an_org_vendor_roles_none",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} ({self.get_role_display()})"
+
+    @property
+    def is_vendor_side(self):
+        return self.role in VENDOR_ROLES
+
+    @property
+    def is_partner_side(self):
+        return self.role in PARTNER_ROLES
+
+
+class Invitation(TenantModel):
+    """An invitation to join a tenant with a role. Only the SHA-256 of its token is stored."""
+
+    email = models.EmailField(_("e-mail"))
+    role = models.CharField(_("role"), max_length=30, choices=Role.choices)
+    partner_org = models.ForeignKey(
+        PartnerOrg, null=True, blank=True, on_delete=models.CASCADE, related_name="invitations"
+    )
+    invited_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    token_hash = models.CharField(max_length=64)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "token_hash"], name="invitation_token_unique"),
+            models.UniqueConstraint(
+                "tenant",
+                Lower("email"),
+                condition=models.Q(accepted_at__isnull=True, revoked_at__isnull=True),
+                name="one_open_invitation_per_email",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.email} → {self.get_role_display()}"
+
+    @property
+    def status(self):
+        if self.accepted_at:
+            return "accepted"
+        if self.revoked_at:
+            return "revoked"
+        if self.expires_at <= timezone.now():
+            return "expired"
+        return "open"
+
+
+class ApiToken(TenantModel):
+    """A personal API token, valid only on its tenant's host. Only the SHA-256 of the key is stored."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("name"), max_length=100)
+    key_prefix = models.CharField(max_length=12)
+    key_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [models.UniqueConstraint(fields=["tenant", "key_hash"], name="api_token_key_unique")]
+
+    def __str__(self):
+        return f"{self.name} ({self.key_prefix}…)"

@@ -1,0 +1,45 @@
+import hashlib
+from datetime import timedelta
+
+from django.utils import timezone
+from rest_framework import authentication, exceptions
+
+from prm.accounts.models import ApiToken, Membership
+
+
+def hash_key(key):
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+class ApiTokenAuthentication(authentication.BaseAuthentication):
+    """`Authorization: Token <key>`. The key is looked up (by its hash) among the tokens of the request's
+    tenant only, so a token presented on another tenant's host is simply unknown → 401."""
+
+    keyword = "Token"
+
+    def authenticate(self, request):
+        header = authentication.get_authorization_header(request).split()
+        if not header or header[0].lower() != self.keyword.lower().encode():
+            return None
+        if len(header) != 2:
+            raise exceptions.AuthenticationFailed("Invalid token header: use 'Token <key>'.")
+        if getattr(request, "tenant", None) is None:
+            raise exceptions.AuthenticationFailed("API tokens work on a tenant's portal host only.")
+        try:
+            key = header[1].decode()
+        except UnicodeError as exc:
+            raise exceptions.AuthenticationFailed("Invalid token.") from exc
+        token = ApiToken.objects.select_related("user").filter(key_hash=hash_key(key), revoked_at__isnull=True).first()
+        if token is None or not token.user.is_active:
+            raise exceptions.AuthenticationFailed("Invalid or revoked token.")
+        membership = Membership.objects.select_related("partner_org").filter(user=token.user, is_active=True).first()
+        if membership is None:
+            raise exceptions.AuthenticationFailed("The token's user has no access to this portal.")
+        now = timezone.now()
+        if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
+            ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        request._request.membership = membership
+        return token.user, token
+
+    def authenticate_header(self, request):
+        return self.keyword

@@ -1,0 +1,9 @@
+from celery import shared_task
+
+from prm.celery import TenantTask
+from prm.notifications.services import notification_send_email
+
+
+@shared_task(base=TenantTask)
+def send_notification_email(*, tenant_id, notification_id):
+    notification_send_email(notification_id=notification_id)

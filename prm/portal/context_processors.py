@@ -1,0 +1,15 @@
+from prm.accounts.permissions import is_partner, is_vendor_staff
+from prm.notifications.selectors import unread_count
+
+
+def portal(request):
+    """Branding, the viewer's side (vendor / partner) and the unread count for every template."""
+    tenant = getattr(request, "tenant", None)
+    membership = getattr(request, "membership", None)
+    return {
+        "tenant": tenant,
+        "membership": membership,
+        "is_vendor_staff": is_vendor_staff(membership),
+        "is_partner": is_partner(membership),
+        "unread_notifications": unread_count(request.user) if membership is not None else 0,
+    }

@@ -1,0 +1,240 @@
+"""The one settings module. Every value that differs between machines comes from the environment.
+
+Local development and tests read the variables from run/.env (written by scripts/env.sh, sourced by the
+Makefile); production sets them itself (docker-compose.yml).
+"""
+
+import os
+from pathlib import Path
+
+from celery.schedules import crontab
+from django.utils.translation import gettext_lazy as _
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def env(name, default=None, required=False):
+    value = os.environ.get(name, default)
+    if required and not value:
+        raise RuntimeError(f"Environment variable {name} is required")
+    return value
+
+
+def env_bool(name, default=False):
+    return env(name, "1" if default else "0").lower() in {"1", "true", "yes", "on"}
+
+
+SECRET_KEY = env("PRM_SECRET_KEY", required=True)
+DEBUG = env_bool("PRM_DEBUG")
+ALLOWED_HOSTS = [h.strip() for h in env("PRM_ALLOWED_HOSTS", ".localhost,localhost").split(",") if h.strip()]
+
+# Tenants are served on <slug>.<PRM_BASE_DOMAIN> (and on custom domains); the platform operator on
+# PRM_PLATFORM_HOST only. A host that matches neither answers 404.
+PRM_BASE_DOMAIN = env("PRM_BASE_DOMAIN", "localhost")
+PRM_PLATFORM_HOST = env("PRM_PLATFORM_HOST", "localhost")
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.admin",
+    "django.contrib.humanize",
+    "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "django_htmx",
+    "django_celery_beat",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "prm.tenancy",
+    "prm.accounts",
+    "prm.audit",
+    "prm.notifications",
+    "prm.files",
+    "prm.api",
+    "prm.catalog",
+    "prm.portal",
+    "partners",
+    "dealreg",
+    "mdf",
+    "incentives",
+    "pos",
+    "inventory",
+    "analytics",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "prm.tenancy.middleware.TenantMiddleware",
+    "prm.audit.context.AuditContextMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "prm.accounts.middleware.MembershipMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+]
+
+ROOT_URLCONF = "prm.urls"
+PLATFORM_URLCONF = "prm.urls_platform"
+WSGI_APPLICATION = "prm.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "prm.portal.context_processors.portal",
+            ],
+        },
+    }
+]
+
+# Two roles on one database: migrations run as the owner (PRM_DB_ROLE=owner), the application as a role
+# that is neither owner nor superuser, so row-level security applies to every query it makes.
+_DB_ROLE = env("PRM_DB_ROLE", "app")
+DB_APP_USER = env("PRM_DB_APP_USER", "prm_app")
+DB_OWNER_USER = env("PRM_DB_OWNER_USER", "prm_owner")
+DB_OWNER_PASSWORD = env("PRM_DB_OWNER_PASSWORD", "")
+DATABASES = {
+    "default": {
+        "ENGINE": "django.db.backends.postgresql",
+        "NAME": env("PRM_DB_NAME", "prm"),
+        "HOST": env("PRM_DB_HOST", "127.0.0.1"),
+        "PORT": env("PRM_DB_PORT", "5432"),
+        "USER": DB_OWNER_USER if _DB_ROLE == "owner" else DB_APP_USER,
+        "PASSWORD": DB_OWNER_PASSWORD if _DB_ROLE == "owner" else env("PRM_DB_APP_PASSWORD", ""),
+        "CONN_MAX_AGE": int(env("PRM_DB_CONN_MAX_AGE", "60")),
+        "CONN_HEALTH_CHECKS": True,
+    }
+}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+REDIS_URL = env("PRM_REDIS_URL", "redis://127.0.0.1:6379/0")
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "prm.accounts.backends.TenantMemberBackend",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "portal:home"
+
+# django-allauth: e-mail login, verification, rate limits, TOTP multi-factor authentication.
+ACCOUNT_ADAPTER = "prm.accounts.adapters.TenantAccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+ACCOUNT_RATE_LIMITS = {"login_failed": env("PRM_LOGIN_RATE_LIMIT", "5/5m/ip,5/5m/key")}
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "PRM portal"
+
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", _("English")), ("fr", _("Français"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+MEDIA_ROOT = Path(env("PRM_MEDIA_ROOT", str(BASE_DIR / "run" / "media")))
+
+# Uploads (prm.files): hard caps enforced on every upload path.
+PRM_UPLOAD_MAX_BYTES = int(env("PRM_UPLOAD_MAX_BYTES", str(25 * 1024 * 1024)))
+PRM_IMAGE_MAX_BYTES = int(env("PRM_IMAGE_MAX_BYTES", str(2 * 1024 * 1024)))
+PRM_XLSX_MAX_UNCOMPRESSED_BYTES = int(env("PRM_XLSX_MAX_UNCOMPRESSED_BYTES", str(200 * 1024 * 1024)))
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+EMAIL_BACKEND = env("PRM_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_FILE_PATH = env("PRM_EMAIL_FILE_PATH", str(BASE_DIR / "run" / "mail"))
+EMAIL_HOST = env("PRM_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(env("PRM_EMAIL_PORT", "25"))
+DEFAULT_FROM_EMAIL = env("PRM_DEFAULT_FROM_EMAIL", "portal@localhost")
+
+SESSION_COOKIE_SECURE = env_bool("PRM_SECURE_COOKIES")
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("PRM_BEHIND_PROXY") else None
+
+INVITATION_TTL_DAYS = int(env("PRM_INVITATION_TTL_DAYS", "7"))
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "prm.api.authentication.ApiTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["prm.api.permissions.IsTenantMember"],
+    "DEFAULT_PAGINATION_CLASS": "prm.api.pagination.Pagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "rest_framework.filters.SearchFilter",
+        "rest_framework.filters.OrderingFilter",
+    ],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "prm.api.errors.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "PRM portal API",
+    "DESCRIPTION": "REST API of the PRM portal. The tenant is the request's host; "
+    "authenticate with `Authorization: Token <key>` (create a token under Profile → API tokens).",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+}
+
+CELERY_BROKER_URL = REDIS_URL
+CELERY_RESULT_BACKEND = None
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_ALWAYS_EAGER = env_bool("PRM_CELERY_EAGER")
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+CELERY_BEAT_SCHEDULE = {
+    "clear-expired-sessions": {
+        "task": "prm.accounts.tasks.clear_expired_sessions",
+        "schedule": crontab(hour=3, minute=17),
+    },
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env("PRM_LOG_LEVEL", "INFO")},
+}

@@ -1,0 +1,106 @@
+import uuid
+
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from prm.tenancy.context import CrossTenantWrite, current_tenant_id, require_current_tenant
+
+hex_colour = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Use a colour like #1a6fb5."))
+
+
+class Tenant(models.Model):
+    """A vendor: one customer of the platform, running its own branded partner portal."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Active")
+        SUSPENDED = "suspended", _("Suspended")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=50, unique=True)
+    reporting_currency = models.CharField(max_length=3, default="USD")
+    default_language = models.CharField(max_length=10, default="en")
+    time_zone = models.CharField(max_length=64, default="UTC")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.ACTIVE)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    # Branding, shown on every page, e-mail and PDF of the tenant's portal.
+    portal_name = models.CharField(max_length=120, blank=True)
+    logo = models.ForeignKey(
+        "files.StoredFile", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    primary_colour = models.CharField(max_length=7, default="#1f4e79", validators=[hex_colour])
+    accent_colour = models.CharField(max_length=7, default="#f0a500", validators=[hex_colour])
+    email_sender_name = models.CharField(max_length=120, blank=True)
+    email_sender_address = models.EmailField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def display_name(self):
+        return self.portal_name or self.name
+
+    @property
+    def is_active(self):
+        return self.status == self.Status.ACTIVE
+
+
+class Domain(models.Model):
+    """A host name that serves one tenant's portal: `<slug>.<base domain>` or a custom domain."""
+
+    host = models.CharField(max_length=253, unique=True)
+    tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="domains")
+    is_primary = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant"], condition=models.Q(is_primary=True), name="one_primary_domain_per_tenant"
+            )
+        ]
+
+    def __str__(self):
+        return self.host
+
+
+class TenantScopedManager(models.Manager):
+    """Default `objects` manager of tenant tables: filters by the current tenant, raises when none is set."""
+
+    def get_queryset(self):
+        tenant = require_current_tenant()
+        return super().get_queryset().filter(tenant_id=tenant.pk)
+
+
+class TenantModel(models.Model):
+    """Base of every tenant-owned table.
+
+    - `tenant` is a real, indexed column; row-level security and same-tenant foreign keys are added
+      to every subclass's table after each migrate (prm.tenancy.rls).
+    - `objects` is scoped to the current tenant and fails closed; `all_tenants` is the plain manager
+      Django internals use. Application code that uses `all_tenants` says why.
+    - Primary keys are UUIDs: URLs and API answers never reveal another tenant's counts.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    tenant = models.ForeignKey(Tenant, on_delete=models.PROTECT, related_name="+", editable=False)
+
+    all_tenants = models.Manager()
+    objects = TenantScopedManager()
+
+    class Meta:
+        abstract = True
+        default_manager_name = "all_tenants"
+        base_manager_name = "all_tenants"
+
+    def save(self, *args, **kwargs):
+        scope_id = current_tenant_id()
+        if self.tenant_id is None:
+            self.tenant = require_current_tenant()
+        elif scope_id is not None and scope_id != self.tenant_id:
+            raise CrossTenantWrite(f"{type(self).__name__} of another tenant saved inside a tenant scope")
+        super().save(*args, **kwargs)

@@ -1,0 +1,84 @@
+"""Database-side tenancy, applied after every `migrate` (run as the owner role).
+
+For every table of a `TenantModel` subclass:
+- row-level security, ENABLEd and FORCEd, with one policy: rows whose tenant_id equals the transaction's
+  `app.tenant_id`; nothing when it is unset;
+- a UNIQUE (tenant_id, id) key and, for each foreign key to another tenant table, a composite foreign key
+  (tenant_id, <column>) → (tenant_id, id), so a row can never reference another tenant's row.
+Then the application role gets DML on every table, except UPDATE/DELETE/TRUNCATE on the audit log.
+
+Because it is derived from the model registry, a new tenant table is covered without anyone listing it.
+"""
+
+import hashlib
+
+from django.apps import apps
+from django.conf import settings
+from django.db import connections
+
+from prm.tenancy.models import TenantModel
+
+POLICY_NAME = "tenant_isolation"
+TENANT_PREDICATE = "tenant_id = NULLIF(current_setting('app.tenant_id', true), '')::uuid"
+APPEND_ONLY_TABLES = ["audit_auditevent"]
+
+
+def tenant_models():
+    return [m for m in apps.get_models(include_auto_created=True) if issubclass(m, TenantModel)]
+
+
+def _short_name(prefix, *parts):
+    digest = hashlib.sha1("|".join(parts).encode()).hexdigest()[:16]
+    return f"{prefix}_{digest}"
+
+
+def _constraint_exists(cursor, table, name):
+    cursor.execute(
+        "SELECT 1 FROM pg_constraint WHERE conname = %s AND conrelid = %s::regclass", [name, table]
+    )
+    return cursor.fetchone() is not None
+
+
+def tenant_foreign_keys(model):
+    """(column, target table) for each foreign key of `model` to another tenant table."""
+    for field in model._meta.concrete_fields:
+        if field.many_to_one and field.name != "tenant" and issubclass(field.related_model, TenantModel):
+            yield field.column, field.related_model._meta.db_table
+
+
+def sync_rls(using="default"):
+    connection = connections[using]
+    app_role = connection.ops.quote_name(settings.DB_APP_USER)
+    with connection.cursor() as cursor:
+        tables = [m._meta.db_table for m in tenant_models()]
+        for table in tables:
+            qt = connection.ops.quote_name(table)
+            cursor.execute(f"ALTER TABLE {qt} ENABLE ROW LEVEL SECURITY")
+            cursor.execute(f"ALTER TABLE {qt} FORCE ROW LEVEL SECURITY")
+            cursor.execute(f"DROP POLICY IF EXISTS {POLICY_NAME} ON {qt}")
+            cursor.execute(
+                f"CREATE POLICY {POLICY_NAME} ON {qt} USING ({TENANT_PREDICATE}) WITH CHECK ({TENANT_PREDICATE})"
+            )
+            key = _short_name("tenant_key", table)
+            if not _constraint_exists(cursor, table, key):
+                cursor.execute(f"ALTER TABLE {qt} ADD CONSTRAINT {key} UNIQUE (tenant_id, id)")
+        for model in tenant_models():
+            table = model._meta.db_table
+            for column, target in tenant_foreign_keys(model):
+                name = _short_name("same_tenant_fk", table, column)
+                if not _constraint_exists(cursor, table, name):
+                    cursor.execute(
+                        f"ALTER TABLE {connection.ops.quote_name(table)} ADD CONSTRAINT {name} "
+                        f"FOREIGN KEY (tenant_id, {connection.ops.quote_name(column)}) "
+                        f"REFERENCES {connection.ops.quote_name(target)} (tenant_id, id) "
+                        "DEFERRABLE INITIALLY DEFERRED"
+                    )
+        cursor.execute(f"GRANT USAGE ON SCHEMA public TO {app_role}")
+        cursor.execute(f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {app_role}")
+        cursor.execute(f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {app_role}")
+        for table in APPEND_ONLY_TABLES:
+            cursor.execute(f"REVOKE UPDATE, DELETE, TRUNCATE ON {table} FROM {app_role}")
+
+
+def sync_rls_after_migrate(sender, using="default", **kwargs):
+    sync_rls(using=using)

@@ -1,0 +1,16 @@
+"""URLs of every tenant's portal host. The tenant comes from the host (prm.tenancy.middleware)."""
+
+from django.urls import include, path
+from django.views.i18n import set_language
+
+urlpatterns = [
+    path("", include("prm.portal.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("", include("prm.accounts.urls")),
+    path("catalog/", include("prm.catalog.urls")),
+    path("audit/", include("prm.audit.urls")),
+    path("notifications/", include("prm.notifications.urls")),
+    path("files/", include("prm.files.urls")),
+    path("api/", include("prm.api.urls")),
+    path("i18n/setlang/", set_language, name="set_language"),
+]
