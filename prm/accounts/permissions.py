@@ -46,6 +46,20 @@ def can_invite(membership, *, role, partner_org=None):
     return membership.role == Role.PARTNER_ADMIN and partner_org.pk == membership.partner_org_id
 
 
+def can_manage_membership(actor, target):
+    """Who may deactivate whom: vendor admins anyone, channel managers partner users, partner admins
+    the users of their own organisation. Nobody removes themselves."""
+    if actor is None or not actor.is_active or actor.pk == target.pk:
+        return False
+    if actor.role == Role.VENDOR_ADMIN:
+        return True
+    if target.role not in PARTNER_ROLES:
+        return False
+    if actor.role == Role.CHANNEL_MANAGER:
+        return True
+    return actor.role == Role.PARTNER_ADMIN and target.partner_org_id == actor.partner_org_id
+
+
 def role_required(roles):
     """View decorator: signed in with an active membership of one of `roles` in this tenant, else 403."""
 

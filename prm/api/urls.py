@@ -1,2 +1,23 @@
-app_name = "api"
-urlpatterns = []
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from prm.accounts.api import InvitationViewSet, MembershipViewSet, MeView, PartnerOrgViewSet
+from prm.audit.api import AuditEventViewSet
+from prm.catalog.api import PriceListViewSet, ProductViewSet
+
+router = DefaultRouter(trailing_slash=True)
+router.include_root_view = False
+router.register("partner-orgs", PartnerOrgViewSet, basename="partner-org")
+router.register("users", MembershipViewSet, basename="user")
+router.register("invitations", InvitationViewSet, basename="invitation")
+router.register("products", ProductViewSet, basename="product")
+router.register("price-lists", PriceListViewSet, basename="price-list")
+router.register("audit-events", AuditEventViewSet, basename="audit-event")
+
+urlpatterns = [
+    path("v1/me/", MeView.as_view(), name="api-me"),
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+]
+urlpatterns += [path("v1/", include(router.urls))]

@@ -1,2 +1,10 @@
+from django.urls import path
+
+from prm.portal import views
+
 app_name = "portal"
-urlpatterns = []
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("branding/", views.branding, name="branding"),
+    path("branding/logo/", views.logo, name="logo"),
+]

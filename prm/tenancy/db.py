@@ -3,7 +3,7 @@
 The value is transaction-local (`set_config(..., true)`), so it never leaks to the next user of a pooled
 connection (safe behind a transaction-pooling PgBouncer). In autocommit mode a statement is its own
 transaction, so it is wrapped in one together with the setting. With no tenant in scope nothing is set
-and every tenant table's policy matches no row.
+and every tenant table's policy matches no row (a scope left inside a transaction clears it).
 """
 
 from django.db import transaction
@@ -12,32 +12,36 @@ from psycopg.pq import TransactionStatus
 from prm.tenancy.context import current_tenant_id
 
 _SET_TENANT_SQL = "SELECT set_config('app.tenant_id', %s, true)"
-_CACHE_ATTR = "_prm_rls_tenant_id"
+_CACHE_ATTR = "_prm_rls_tenant_id"  # what this connection's open transaction has set; _UNKNOWN after a rollback
+_UNKNOWN = object()
 
 
 def apply_tenant_setting(connection, raw_cursor, tenant_id):
-    """Set `app.tenant_id` on the current transaction. Code that bypasses Django's cursor (COPY) calls this."""
-    raw_cursor.execute(_SET_TENANT_SQL, [str(tenant_id)])
+    """Set `app.tenant_id` (or clear it, for None) on the current transaction. Code that bypasses
+    Django's cursor wrapper (psycopg COPY) calls this itself."""
+    raw_cursor.execute(_SET_TENANT_SQL, ["" if tenant_id is None else str(tenant_id)])
     setattr(connection, _CACHE_ATTR, tenant_id)
 
 
 def tenant_execute_wrapper(execute, sql, params, many, context):
     tenant_id = current_tenant_id()
-    if tenant_id is None:
-        return execute(sql, params, many, context)
     connection = context["connection"]
     raw_cursor = context["cursor"].cursor
     if connection.get_autocommit():
+        if tenant_id is None:
+            return execute(sql, params, many, context)
         with transaction.atomic(using=connection.alias):
             apply_tenant_setting(connection, raw_cursor, tenant_id)
             return execute(sql, params, many, context)
-    status = connection.connection.info.transaction_status
-    if status == TransactionStatus.IDLE or getattr(connection, _CACHE_ATTR, None) != tenant_id:
+    if connection.connection.info.transaction_status == TransactionStatus.IDLE:
+        setattr(connection, _CACHE_ATTR, None)  # a new transaction starts: nothing is set in it yet
+    if getattr(connection, _CACHE_ATTR, None) != tenant_id:
+        # Also clears the setting when the scope was left inside a transaction that had one.
         apply_tenant_setting(connection, raw_cursor, tenant_id)
     result = execute(sql, params, many, context)
     if isinstance(sql, str) and sql.startswith("ROLLBACK TO SAVEPOINT"):
         # A rolled-back savepoint may have undone a set_config made after it: set it again next time.
-        setattr(connection, _CACHE_ATTR, None)
+        setattr(connection, _CACHE_ATTR, _UNKNOWN)
     return result
 
 

@@ -1,0 +1,143 @@
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers, status
+from rest_framework.decorators import action
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from prm.accounts import selectors, services
+from prm.accounts.models import Invitation, Membership, PartnerOrg, Role
+from prm.accounts.permissions import CAN_INVITE_PARTNER_USERS, CAN_MANAGE_PARTNER_ORGS
+from prm.accounts.models import VENDOR_ROLES
+from prm.api.fields import ScopedRelatedField
+from prm.api.permissions import role_permission
+from prm.api.views import TenantViewSet
+
+
+class MeSerializer(serializers.Serializer):
+    id = serializers.UUIDField(source="user.id")
+    email = serializers.EmailField(source="user.email")
+    full_name = serializers.CharField(source="user.full_name")
+    role = serializers.CharField()
+    partner_org = serializers.UUIDField(source="partner_org_id", allow_null=True)
+    tenant = serializers.CharField(source="tenant.slug")
+
+
+class MeView(APIView):
+    @extend_schema(responses=MeSerializer, summary="The authenticated user and their role in this tenant")
+    def get(self, request):
+        return Response(MeSerializer(request._request.membership).data)
+
+
+class PartnerOrgSerializer(serializers.ModelSerializer):
+    channel_manager = ScopedRelatedField(Membership, filter={"role__in": [Role.CHANNEL_MANAGER, Role.VENDOR_ADMIN]},
+                                         required=False, allow_null=True)
+    reason = serializers.CharField(write_only=True, required=False, allow_blank=True, max_length=500)
+
+    class Meta:
+        model = PartnerOrg
+        fields = ["id", "name", "partner_type", "country", "status", "channel_manager", "created_at", "reason"]
+        read_only_fields = ["id", "created_at"]
+
+
+class PartnerOrgViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+                        mixins.UpdateModelMixin, TenantViewSet):
+    """Partner organisations of this tenant (vendor staff; vendor admins and channel managers write)."""
+
+    model = PartnerOrg
+    serializer_class = PartnerOrgSerializer
+    permission_classes = [role_permission(CAN_MANAGE_PARTNER_ORGS, read_roles=VENDOR_ROLES)]
+    filterset_fields = ["partner_type", "country", "status", "channel_manager"]
+    search_fields = ["name"]
+    ordering_fields = ["name", "created_at"]
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def scoped_queryset(self):
+        return selectors.partner_org_list()
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        data.pop("reason", None)
+        serializer.instance = services.partner_org_create(actor=self.request.user, **data)
+
+    def perform_update(self, serializer):
+        data = dict(serializer.validated_data)
+        reason = data.pop("reason", "")
+        serializer.instance = services.partner_org_update(org=serializer.instance, actor=self.request.user,
+                                                          reason=reason, **data)
+
+
+class MembershipSerializer(serializers.ModelSerializer):
+    email = serializers.EmailField(source="user.email", read_only=True)
+    full_name = serializers.CharField(source="user.full_name", read_only=True)
+
+    class Meta:
+        model = Membership
+        fields = ["id", "email", "full_name", "role", "partner_org", "is_active", "created_at"]
+        read_only_fields = fields
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=500)
+
+
+class MembershipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewSet):
+    """Portal users: vendor staff see everyone, partner admins their own organisation."""
+
+    model = Membership
+    serializer_class = MembershipSerializer
+    permission_classes = [role_permission(CAN_INVITE_PARTNER_USERS)]
+    filterset_fields = ["role", "partner_org", "is_active"]
+    search_fields = ["user__email", "user__full_name"]
+
+    def scoped_queryset(self):
+        return selectors.visible_memberships(self.membership)
+
+    @extend_schema(request=ReasonSerializer, responses=MembershipSerializer, summary="Remove a user's access")
+    @action(detail=True, methods=["post"])
+    def deactivate(self, request, pk=None):
+        target = self.get_object()
+        body = ReasonSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        services.membership_deactivate(membership=target, actor_membership=self.membership,
+                                       reason=body.validated_data["reason"])
+        return Response(MembershipSerializer(target).data)
+
+
+class InvitationSerializer(serializers.ModelSerializer):
+    partner_org = ScopedRelatedField(PartnerOrg, required=False, allow_null=True)
+    status = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = Invitation
+        fields = ["id", "email", "role", "partner_org", "status", "expires_at", "created_at"]
+        read_only_fields = ["id", "status", "expires_at", "created_at"]
+
+
+class InvitationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, TenantViewSet):
+    """Invitations. The accept link is e-mailed to the invitee; the token is never returned by the API."""
+
+    model = Invitation
+    serializer_class = InvitationSerializer
+    permission_classes = [role_permission(CAN_INVITE_PARTNER_USERS)]
+    filterset_fields = ["role", "partner_org"]
+    search_fields = ["email"]
+
+    def scoped_queryset(self):
+        return selectors.visible_invitations(self.membership)
+
+    def perform_create(self, serializer):
+        data = serializer.validated_data
+        partner_org = data.get("partner_org")
+        if self.membership.partner_org_id:
+            partner_org = self.membership.partner_org
+        serializer.instance, _token = services.invitation_create(
+            actor_membership=self.membership, email=data["email"], role=data["role"], partner_org=partner_org
+        )
+
+    @extend_schema(request=None, responses=InvitationSerializer, summary="Withdraw an open invitation")
+    @action(detail=True, methods=["post"])
+    def revoke(self, request, pk=None):
+        invitation = services.invitation_revoke(invitation=self.get_object(), actor=request.user)
+        return Response(InvitationSerializer(invitation).data, status=status.HTTP_200_OK)
+
+

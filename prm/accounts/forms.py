@@ -1,0 +1,70 @@
+import pycountry
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from prm.accounts.models import Membership, PartnerOrg
+from prm.accounts.selectors import channel_managers, invitable_roles
+from prm.accounts.permissions import is_partner
+from prm.forms import StyledForm
+
+COUNTRY_CHOICES = [("", "—")] + sorted(((c.alpha_2, c.name) for c in pycountry.countries), key=lambda c: c[1])
+
+
+class ManagerChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.user} ({obj.get_role_display()})"
+
+
+class PartnerOrgForm(StyledForm):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    partner_type = forms.ChoiceField(label=_("Type"), choices=PartnerOrg.Type.choices)
+    country = forms.ChoiceField(label=_("Country"), choices=COUNTRY_CHOICES)
+    status = forms.ChoiceField(label=_("Status"), choices=PartnerOrg.Status.choices)
+    channel_manager = ManagerChoiceField(label=_("Channel manager"), queryset=Membership.all_tenants.none(),
+                                         required=False)
+    reason = forms.CharField(label=_("Reason for the change (kept in the audit log)"), required=False,
+                             max_length=500)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["channel_manager"].queryset = channel_managers()
+
+
+class InvitationForm(StyledForm):
+    email = forms.EmailField(label=_("E-mail"))
+    role = forms.ChoiceField(label=_("Role"))
+    partner_org = forms.ModelChoiceField(label=_("Partner organisation"), queryset=PartnerOrg.all_tenants.none(),
+                                         required=False, help_text=_("Required for partner roles."))
+
+    def __init__(self, *args, viewer, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = invitable_roles(viewer)
+        if is_partner(viewer):
+            del self.fields["partner_org"]
+        else:
+            self.fields["partner_org"].queryset = PartnerOrg.objects.filter(status=PartnerOrg.Status.ACTIVE)
+
+
+class ReasonForm(StyledForm):
+    reason = forms.CharField(label=_("Reason"), max_length=500)
+
+
+class AcceptInvitationForm(StyledForm):
+    full_name = forms.CharField(label=_("Your name"), max_length=150)
+    password1 = forms.CharField(label=_("Password"), widget=forms.PasswordInput, min_length=10)
+    password2 = forms.CharField(label=_("Password again"), widget=forms.PasswordInput)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("password1") and data.get("password1") != data.get("password2"):
+            self.add_error("password2", _("The two passwords differ."))
+        return data
+
+
+class ApiTokenForm(StyledForm):
+    name = forms.CharField(label=_("Token name"), max_length=100,
+                           help_text=_("What will use it, e.g. “CRM sync”."))
+
+
+class ProfileForm(StyledForm):
+    full_name = forms.CharField(label=_("Full name"), max_length=150)

@@ -1,0 +1,59 @@
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from prm.accounts.models import PARTNER_ROLES, ApiToken, Invitation, Membership, PartnerOrg, Role
+from prm.accounts.permissions import is_partner
+
+
+def partner_org_list(*, search="", partner_type="", country="", status="", channel_manager_id=None):
+    orgs = PartnerOrg.objects.select_related("channel_manager__user").annotate(
+        user_count=Count("memberships", filter=Q(memberships__is_active=True))
+    )
+    if search:
+        orgs = orgs.filter(name__icontains=search)
+    if partner_type:
+        orgs = orgs.filter(partner_type=partner_type)
+    if country:
+        orgs = orgs.filter(country=country.upper())
+    if status:
+        orgs = orgs.filter(status=status)
+    if channel_manager_id:
+        orgs = orgs.filter(channel_manager_id=channel_manager_id)
+    return orgs
+
+
+def channel_managers():
+    return Membership.objects.select_related("user").filter(
+        role__in=[Role.CHANNEL_MANAGER, Role.VENDOR_ADMIN], is_active=True
+    )
+
+
+def visible_memberships(viewer):
+    """Memberships `viewer` may see: vendor staff see everyone, partners their own organisation."""
+    memberships = Membership.objects.select_related("user", "partner_org")
+    if is_partner(viewer):
+        return memberships.filter(partner_org_id=viewer.partner_org_id)
+    return memberships
+
+
+def visible_invitations(viewer):
+    invitations = Invitation.objects.select_related("partner_org", "invited_by")
+    if is_partner(viewer):
+        return invitations.filter(partner_org_id=viewer.partner_org_id)
+    return invitations
+
+
+def invitable_roles(viewer):
+    if is_partner(viewer):
+        return [(r.value, r.label) for r in Role if r in PARTNER_ROLES]
+    if viewer.role == Role.CHANNEL_MANAGER:
+        return [(r.value, r.label) for r in Role if r in PARTNER_ROLES]
+    return list(Role.choices)
+
+
+def api_tokens_of(user):
+    return ApiToken.objects.filter(user=user)
+
+
+def open_invitations():
+    return Invitation.objects.filter(accepted_at=None, revoked_at=None, expires_at__gt=timezone.now())

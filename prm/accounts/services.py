@@ -1,0 +1,284 @@
+import hashlib
+import secrets
+from datetime import timedelta
+
+import pycountry
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from prm.accounts.models import PARTNER_ROLES, VENDOR_ROLES, ApiToken, Invitation, Membership, PartnerOrg, Role, User
+from prm.accounts.permissions import can_invite, can_manage_membership
+from prm.api.authentication import hash_key
+from prm.audit.services import record, snapshot
+from prm.notifications.services import notify
+from prm.services import DomainError
+from prm.tenancy.context import require_current_tenant
+
+PARTNER_ORG_FIELDS = ["name", "partner_type", "country", "status", "channel_manager"]
+MANAGER_ROLES = {Role.CHANNEL_MANAGER, Role.VENDOR_ADMIN}
+
+
+def _token_hash(token):
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def validate_country(code):
+    code = (code or "").strip().upper()
+    if pycountry.countries.get(alpha_2=code) is None:
+        raise DomainError(f"{code or 'An empty value'} is not an ISO 3166 country code.", code="invalid_country")
+    return code
+
+
+# --- users and memberships -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def user_get_or_create(*, email, password=None, full_name=""):
+    """The user with this e-mail (unchanged if it exists), or a new one whose address counts as verified
+    (it came from an invitation or an operator)."""
+    email = email.strip().lower()
+    user = User.objects.filter(email=email).first()
+    if user is not None:
+        return user
+    if password is not None:
+        try:
+            validate_password(password, User(email=email, full_name=full_name))
+        except ValidationError as exc:
+            raise DomainError(" ".join(exc.messages), code="weak_password") from exc
+    user = User.objects.create_user(email=email, password=password, full_name=full_name)
+    EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+    return user
+
+
+@transaction.atomic
+def membership_create(*, user, role, actor, partner_org=None):
+    if role in PARTNER_ROLES and partner_org is None:
+        raise DomainError("A partner role needs a partner organisation.", code="partner_org_required")
+    if role in VENDOR_ROLES and partner_org is not None:
+        raise DomainError("Vendor roles do not belong to a partner organisation.", code="unexpected_partner_org")
+    existing = Membership.objects.filter(user=user).first()
+    if existing is not None and existing.is_active:
+        raise DomainError(f"{user.email} is already a member of this portal.", code="already_member")
+    if existing is not None:
+        before = snapshot(existing, ["role", "partner_org", "is_active"])
+        existing.role, existing.partner_org, existing.is_active = role, partner_org, True
+        existing.save(update_fields=["role", "partner_org", "is_active"])
+        record(action="membership.reactivate", actor=actor, obj=existing, before=before,
+               after=snapshot(existing, ["role", "partner_org", "is_active"]))
+        return existing
+    membership = Membership.objects.create(user=user, role=role, partner_org=partner_org)
+    record(action="membership.create", actor=actor, obj=membership,
+           after=snapshot(membership, ["user", "role", "partner_org"]))
+    return membership
+
+
+@transaction.atomic
+def membership_deactivate(*, membership, actor_membership, reason):
+    """Revoke a person's access to this portal (their records stay). The last vendor admin stays."""
+    if not can_manage_membership(actor_membership, membership):
+        raise DomainError("You may not remove this person's access.", code="forbidden", status=403)
+    actor = actor_membership.user
+    if not (reason or "").strip():
+        raise DomainError("Say why this access is removed.", code="reason_required")
+    if membership.role == Role.VENDOR_ADMIN:
+        others = Membership.objects.filter(role=Role.VENDOR_ADMIN, is_active=True).exclude(pk=membership.pk)
+        if not others.select_for_update().exists():
+            raise DomainError("The portal must keep at least one active vendor admin.", code="last_admin")
+    before = snapshot(membership, ["is_active"])
+    membership.is_active = False
+    membership.save(update_fields=["is_active"])
+    ApiToken.objects.filter(user=membership.user, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    record(action="membership.deactivate", actor=actor, obj=membership, before=before,
+           after={"is_active": False}, reason=reason)
+    return membership
+
+
+# --- partner organisations ---------------------------------------------------------------------------------
+
+
+def _check_manager(manager):
+    if manager is not None and (manager.role not in MANAGER_ROLES or not manager.is_active):
+        raise DomainError("The channel manager must be an active channel manager or vendor admin.",
+                          code="invalid_channel_manager")
+
+
+def _notify_manager(org, manager):
+    if manager is not None:
+        notify(recipients=[manager.user], title=f"You now manage {org.name}",
+               body=f"{org.name} ({org.get_partner_type_display()}, {org.country}) was assigned to you.",
+               link=f"/partner-orgs/{org.pk}/")
+
+
+@transaction.atomic
+def partner_org_create(*, actor, name, partner_type, country, channel_manager=None, status=PartnerOrg.Status.ACTIVE):
+    name = (name or "").strip()
+    if not name:
+        raise DomainError("A partner organisation needs a name.", code="name_required")
+    if partner_type not in PartnerOrg.Type.values:
+        raise DomainError(f"{partner_type!r} is not a partner type.", code="invalid_partner_type")
+    _check_manager(channel_manager)
+    try:
+        with transaction.atomic():
+            org = PartnerOrg.objects.create(name=name, partner_type=partner_type, country=validate_country(country),
+                                            channel_manager=channel_manager, status=status)
+    except IntegrityError as exc:
+        raise DomainError(f"A partner organisation named {name!r} exists already.", code="duplicate_name") from exc
+    record(action="partner_org.create", actor=actor, obj=org, after=snapshot(org, PARTNER_ORG_FIELDS))
+    _notify_manager(org, channel_manager)
+    return org
+
+
+@transaction.atomic
+def partner_org_update(*, org, actor, reason="", **changes):
+    unknown = set(changes) - set(PARTNER_ORG_FIELDS)
+    if unknown:
+        raise DomainError(f"Not an editable field: {', '.join(sorted(unknown))}", code="invalid_field")
+    if "country" in changes:
+        changes["country"] = validate_country(changes["country"])
+    if "partner_type" in changes and changes["partner_type"] not in PartnerOrg.Type.values:
+        raise DomainError(f"{changes['partner_type']!r} is not a partner type.", code="invalid_partner_type")
+    if "status" in changes and changes["status"] not in PartnerOrg.Status.values:
+        raise DomainError(f"{changes['status']!r} is not a status.", code="invalid_status")
+    if "name" in changes and not (changes["name"] or "").strip():
+        raise DomainError("A partner organisation needs a name.", code="name_required")
+    new_manager = changes.get("channel_manager", org.channel_manager)
+    _check_manager(new_manager)
+    manager_changed = "channel_manager" in changes and (new_manager.pk if new_manager else None) != org.channel_manager_id
+    before = snapshot(org, PARTNER_ORG_FIELDS)
+    for field, value in changes.items():
+        setattr(org, field, value)
+    try:
+        with transaction.atomic():
+            org.save(update_fields=list(changes) or None)
+    except IntegrityError as exc:
+        raise DomainError(f"A partner organisation named {org.name!r} exists already.", code="duplicate_name") from exc
+    record(action="partner_org.update", actor=actor, obj=org, before=before,
+           after=snapshot(org, PARTNER_ORG_FIELDS), reason=reason)
+    if manager_changed:
+        _notify_manager(org, new_manager)
+    return org
+
+
+# --- invitations -------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def invitation_create(*, actor_membership, email, role, partner_org=None):
+    """Invite `email` with `role`. Returns (invitation, token); the token is e-mailed and never stored."""
+    from prm.accounts.tasks import send_invitation_email
+
+    email = (email or "").strip().lower()
+    if "@" not in email:
+        raise DomainError("Enter a valid e-mail address.", code="invalid_email")
+    if role not in Role.values:
+        raise DomainError(f"{role!r} is not a role.", code="invalid_role")
+    if role in PARTNER_ROLES and partner_org is None:
+        raise DomainError("A partner role needs a partner organisation.", code="partner_org_required")
+    if role in VENDOR_ROLES:
+        partner_org = None
+    if not can_invite(actor_membership, role=role, partner_org=partner_org):
+        raise DomainError("You may not invite someone with this role.", code="forbidden", status=403)
+    if Membership.objects.filter(user__email=email, is_active=True).exists():
+        raise DomainError(f"{email} is already a member of this portal.", code="already_member")
+    token = secrets.token_urlsafe(32)
+    try:
+        with transaction.atomic():
+            invitation = Invitation.objects.create(
+                email=email, role=role, partner_org=partner_org, invited_by=actor_membership.user,
+                token_hash=_token_hash(token),
+                expires_at=timezone.now() + timedelta(days=settings.INVITATION_TTL_DAYS),
+            )
+    except IntegrityError as exc:
+        raise DomainError(f"{email} has an open invitation already.", code="already_invited") from exc
+    record(action="invitation.create", actor=actor_membership.user, obj=invitation,
+           after={"email": email, "role": role, "partner_org": str(partner_org.pk) if partner_org else None})
+    tenant_id = str(require_current_tenant().pk)
+    transaction.on_commit(
+        lambda: send_invitation_email.delay(tenant_id=tenant_id, invitation_id=str(invitation.pk), token=token)
+    )
+    return invitation, token
+
+
+@transaction.atomic
+def invitation_revoke(*, invitation, actor):
+    if invitation.status != "open":
+        raise DomainError(f"This invitation is {invitation.status} and cannot be revoked.", code="not_open")
+    invitation.revoked_at = timezone.now()
+    invitation.save(update_fields=["revoked_at"])
+    record(action="invitation.revoke", actor=actor, obj=invitation)
+    return invitation
+
+
+def invitation_for_token(token):
+    """The current tenant's invitation carrying `token`, whatever its status, or None."""
+    return Invitation.objects.select_related("partner_org", "invited_by").filter(token_hash=_token_hash(token)).first()
+
+
+@transaction.atomic
+def invitation_accept(*, invitation, user=None, password=None, full_name=""):
+    """Accept an open invitation: as the signed-in `user` whose e-mail matches, or by creating the account
+    with `password`. Creates the membership and tells the inviter."""
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.status != "open":
+        raise DomainError(f"This invitation is {invitation.status}.", code=f"invitation_{invitation.status}")
+    if user is None:
+        if User.objects.filter(email=invitation.email).exists():
+            raise DomainError("An account with this e-mail exists: sign in first, then accept.",
+                              code="sign_in_required")
+        if not password:
+            raise DomainError("Choose a password.", code="password_required")
+        user = user_get_or_create(email=invitation.email, password=password, full_name=full_name)
+    elif user.email.lower() != invitation.email:
+        raise DomainError("This invitation was sent to another e-mail address.", code="wrong_user", status=403)
+    membership = membership_create(user=user, role=invitation.role, partner_org=invitation.partner_org, actor=user)
+    invitation.accepted_at = timezone.now()
+    invitation.save(update_fields=["accepted_at"])
+    record(action="invitation.accept", actor=user, obj=invitation)
+    notify(recipients=[invitation.invited_by], title=f"{user.email} accepted your invitation",
+           body=f"{user.email} joined as {invitation.get_role_display()}.", link="/users/")
+    return membership
+
+
+def invitation_send_email(*, invitation_id, token):
+    from prm.notifications.email import portal_url, send_branded_email
+
+    tenant = require_current_tenant()
+    invitation = Invitation.objects.select_related("partner_org", "invited_by").get(pk=invitation_id)
+    if invitation.status != "open":
+        return False
+    send_branded_email(
+        tenant=tenant, to=[invitation.email], subject="You are invited to the partner portal",
+        template="accounts/email/invitation",
+        context={"invitation": invitation, "accept_url": portal_url(tenant, f"/invitations/{token}/")},
+    )
+    return True
+
+
+# --- API tokens --------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def api_token_create(*, user, name):
+    """Create a personal API token. Returns (token, key); the key is shown once and never stored."""
+    name = (name or "").strip()
+    if not name:
+        raise DomainError("Give the token a name, e.g. the system that will use it.", code="name_required")
+    if len(name) > 100:
+        raise DomainError("Token names have at most 100 characters.", code="name_too_long")
+    key = f"prm_{secrets.token_urlsafe(30)}"
+    token = ApiToken.objects.create(user=user, name=name, key_prefix=key[:10], key_hash=hash_key(key))
+    record(action="api_token.create", actor=user, obj=token)
+    return token, key
+
+
+@transaction.atomic
+def api_token_revoke(*, token, actor):
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        record(action="api_token.revoke", actor=actor, obj=token)
+    return token

@@ -1,0 +1,196 @@
+from django.contrib import messages
+from django.contrib.auth import login
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from prm.accounts import selectors, services
+from prm.accounts.forms import AcceptInvitationForm, ApiTokenForm, InvitationForm, PartnerOrgForm, ProfileForm, ReasonForm
+from prm.accounts.models import PartnerOrg
+from prm.accounts.permissions import (
+    CAN_INVITE_PARTNER_USERS,
+    CAN_MANAGE_PARTNER_ORGS,
+    can_manage_membership,
+    member_required,
+    role_required,
+    vendor_staff_required,
+)
+from prm.forms import apply_domain_error
+from prm.pages import paginate
+from prm.services import DomainError
+
+
+@vendor_staff_required
+def partner_org_list(request):
+    filters = {k: request.GET.get(k, "") for k in ("search", "partner_type", "country", "status")}
+    orgs = selectors.partner_org_list(**filters)
+    context = {"filters": filters, "types": PartnerOrg.Type.choices, "statuses": PartnerOrg.Status.choices,
+               **paginate(request, orgs)}
+    return render(request, "accounts/partner_org_list.html", context)
+
+
+@role_required(CAN_MANAGE_PARTNER_ORGS)
+def partner_org_create(request):
+    form = PartnerOrgForm(request.POST or None, initial={"status": PartnerOrg.Status.ACTIVE})
+    del form.fields["reason"]
+    if request.method == "POST" and form.is_valid():
+        try:
+            org = services.partner_org_create(actor=request.user, **form.cleaned_data)
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            messages.success(request, _("Partner organisation created."))
+            return redirect("accounts:partner_org_detail", org.pk)
+    return render(request, "accounts/partner_org_form.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@vendor_staff_required
+def partner_org_detail(request, org_id):
+    org = get_object_or_404(selectors.partner_org_list(), pk=org_id)
+    can_edit = request.membership.role in CAN_MANAGE_PARTNER_ORGS
+    initial = {"name": org.name, "partner_type": org.partner_type, "country": org.country, "status": org.status,
+               "channel_manager": org.channel_manager}
+    form = PartnerOrgForm(request.POST or None, initial=initial)
+    if request.method == "POST":
+        if not can_edit:
+            raise PermissionDenied
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            reason = data.pop("reason")
+            try:
+                services.partner_org_update(org=org, actor=request.user, reason=reason, **data)
+            except DomainError as exc:
+                apply_domain_error(form, exc)
+            else:
+                messages.success(request, _("Partner organisation saved."))
+                return redirect("accounts:partner_org_detail", org.pk)
+    context = {
+        "org": org, "form": form, "can_edit": can_edit,
+        "members": selectors.visible_memberships(request.membership).filter(partner_org=org),
+        "invitations": selectors.visible_invitations(request.membership).filter(partner_org=org),
+    }
+    return render(request, "accounts/partner_org_detail.html", context, status=400 if form.errors else 200)
+
+
+@role_required(CAN_INVITE_PARTNER_USERS)
+def user_list(request):
+    viewer = request.membership
+    form = InvitationForm(request.POST or None, viewer=viewer, initial={"partner_org": request.GET.get("partner_org")})
+    if request.method == "POST" and form.is_valid():
+        org = form.cleaned_data.get("partner_org") if "partner_org" in form.fields else viewer.partner_org
+        try:
+            invitation, _token = services.invitation_create(
+                actor_membership=viewer, email=form.cleaned_data["email"], role=form.cleaned_data["role"],
+                partner_org=org,
+            )
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            messages.success(request, _("Invitation sent to %(email)s.") % {"email": invitation.email})
+            return redirect("accounts:user_list")
+    search = request.GET.get("search", "")
+    members = selectors.visible_memberships(viewer)
+    if search:
+        members = members.filter(user__email__icontains=search)
+    context = {"form": form, "search": search, "invitations": selectors.visible_invitations(viewer)[:50],
+               **paginate(request, members)}
+    return render(request, "accounts/user_list.html", context, status=400 if form.errors else 200)
+
+
+@require_POST
+@role_required(CAN_INVITE_PARTNER_USERS)
+def invitation_revoke(request, invitation_id):
+    invitation = get_object_or_404(selectors.visible_invitations(request.membership), pk=invitation_id)
+    try:
+        services.invitation_revoke(invitation=invitation, actor=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Invitation revoked."))
+    return redirect("accounts:user_list")
+
+
+@role_required(CAN_INVITE_PARTNER_USERS)
+def membership_deactivate(request, membership_id):
+    target = get_object_or_404(selectors.visible_memberships(request.membership), pk=membership_id)
+    if not can_manage_membership(request.membership, target):
+        raise PermissionDenied
+    form = ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.membership_deactivate(membership=target, actor_membership=request.membership,
+                                           reason=form.cleaned_data["reason"])
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            messages.success(request, _("Access removed for %(email)s.") % {"email": target.user.email})
+            return redirect("accounts:user_list")
+    return render(request, "accounts/membership_deactivate.html", {"target": target, "form": form},
+                  status=400 if form.errors else 200)
+
+
+def invitation_accept(request, token):
+    """Public: the link from the invitation e-mail. Creates the account, or adds the signed-in user."""
+    invitation = services.invitation_for_token(token)
+    if invitation is None:
+        return render(request, "accounts/invitation_invalid.html", {"reason": "unknown"}, status=404)
+    if invitation.status != "open":
+        return render(request, "accounts/invitation_invalid.html", {"reason": invitation.status}, status=410)
+    signed_in = request.user if request.user.is_authenticated else None
+    form = AcceptInvitationForm(request.POST or None) if signed_in is None else None
+    error = None
+    if request.method == "POST" and (form is None or form.is_valid()):
+        try:
+            membership = services.invitation_accept(
+                invitation=invitation, user=signed_in,
+                password=form.cleaned_data["password1"] if form else None,
+                full_name=form.cleaned_data["full_name"] if form else "",
+            )
+        except DomainError as exc:
+            error = exc.message
+            if form is not None:
+                apply_domain_error(form, exc)
+        else:
+            if signed_in is None:
+                login(request, membership.user, backend="prm.accounts.backends.TenantMemberBackend")
+            messages.success(request, _("Welcome! You have joined %(portal)s.") % {"portal": request.tenant.display_name})
+            return redirect("portal:home")
+    status = 400 if error or (form is not None and form.errors) else 200
+    return render(request, "accounts/invitation_accept.html",
+                  {"invitation": invitation, "form": form, "error": error}, status=status)
+
+
+@member_required
+def profile(request):
+    form = ProfileForm(request.POST or None, initial={"full_name": request.user.full_name})
+    if request.method == "POST" and form.is_valid():
+        request.user.full_name = form.cleaned_data["full_name"]
+        request.user.save(update_fields=["full_name"])
+        messages.success(request, _("Profile saved."))
+        return redirect("accounts:profile")
+    return render(request, "accounts/profile.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@member_required
+def token_list(request):
+    form = ApiTokenForm(request.POST or None)
+    new_key = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            _token, new_key = services.api_token_create(user=request.user, name=form.cleaned_data["name"])
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            form = ApiTokenForm()
+    context = {"form": form, "tokens": selectors.api_tokens_of(request.user), "new_key": new_key}
+    return render(request, "accounts/token_list.html", context, status=400 if form.errors else 200)
+
+
+@require_POST
+@member_required
+def token_revoke(request, token_id):
+    token = get_object_or_404(selectors.api_tokens_of(request.user), pk=token_id)
+    services.api_token_revoke(token=token, actor=request.user)
+    messages.success(request, _("Token revoked."))
+    return redirect("accounts:token_list")

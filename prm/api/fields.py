@@ -1,0 +1,14 @@
+from rest_framework import serializers
+
+
+class ScopedRelatedField(serializers.PrimaryKeyRelatedField):
+    """A related id resolved through the model's tenant-scoped manager when the request is parsed
+    (never at import time), so another tenant's id is simply "does not exist"."""
+
+    def __init__(self, model, **kwargs):
+        self.model = model
+        self.filter_kwargs = kwargs.pop("filter", {})
+        super().__init__(**kwargs)
+
+    def get_queryset(self):
+        return self.model.objects.filter(**self.filter_kwargs)

@@ -1,0 +1,85 @@
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers, status
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from prm.accounts.models import VENDOR_ROLES
+from prm.accounts.permissions import CAN_MANAGE_CATALOG
+from prm.api.fields import ScopedRelatedField
+from prm.api.permissions import role_permission
+from prm.api.views import TenantViewSet
+from prm.catalog import selectors, services
+from prm.catalog.models import Price, PriceList, Product
+
+
+class ProductSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Product
+        fields = ["id", "sku", "name", "family", "active", "created_at"]
+        read_only_fields = ["id", "created_at"]
+
+
+class PriceSerializer(serializers.ModelSerializer):
+    price_list = ScopedRelatedField(PriceList)
+    currency = serializers.CharField(source="price_list.currency", read_only=True)
+    amount = serializers.DecimalField(max_digits=14, decimal_places=4, min_value=0)
+
+    class Meta:
+        model = Price
+        fields = ["id", "price_list", "currency", "amount", "valid_from", "created_at"]
+        read_only_fields = ["id", "currency", "created_at"]
+
+
+class ProductViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+                     mixins.UpdateModelMixin, TenantViewSet):
+    """The vendor's products (vendor staff read; vendor admins write)."""
+
+    model = Product
+    serializer_class = ProductSerializer
+    permission_classes = [role_permission(CAN_MANAGE_CATALOG, read_roles=VENDOR_ROLES)]
+    filterset_fields = ["family", "active"]
+    search_fields = ["sku", "name"]
+    ordering_fields = ["sku", "name", "created_at"]
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def scoped_queryset(self):
+        return selectors.product_list()
+
+    def perform_create(self, serializer):
+        serializer.instance = services.product_create(actor=self.request.user, **serializer.validated_data)
+
+    def perform_update(self, serializer):
+        serializer.instance = services.product_update(product=serializer.instance, actor=self.request.user,
+                                                      **serializer.validated_data)
+
+    @extend_schema(methods=["get"], responses=PriceSerializer(many=True), summary="The product's price history")
+    @extend_schema(methods=["post"], request=PriceSerializer, responses=PriceSerializer, summary="Add a dated price")
+    @action(detail=True, methods=["get", "post"])
+    def prices(self, request, pk=None):
+        product = self.get_object()
+        if request.method == "GET":
+            return Response(PriceSerializer(selectors.price_history(product), many=True).data)
+        body = PriceSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        price = services.price_set(actor=request.user, product=product, **body.validated_data)
+        return Response(PriceSerializer(price).data, status=status.HTTP_201_CREATED)
+
+
+class PriceListSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = PriceList
+        fields = ["id", "name", "currency", "created_at"]
+        read_only_fields = ["id", "created_at"]
+
+
+class PriceListViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, TenantViewSet):
+    model = PriceList
+    serializer_class = PriceListSerializer
+    permission_classes = [role_permission(CAN_MANAGE_CATALOG, read_roles=VENDOR_ROLES)]
+    filterset_fields = ["currency"]
+
+    def scoped_queryset(self):
+        return selectors.price_lists()
+
+    def perform_create(self, serializer):
+        serializer.instance = services.price_list_create(actor=self.request.user, **serializer.validated_data)

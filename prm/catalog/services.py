@@ -1,0 +1,171 @@
+import csv
+import io
+from decimal import Decimal, InvalidOperation
+
+from django.db import IntegrityError, transaction
+from django.db.models.functions import Lower
+
+from prm.audit.services import record, snapshot
+from prm.catalog.models import Price, PriceList, Product
+from prm.services import DomainError
+from prm.tenancy.services import validate_currency
+
+PRODUCT_FIELDS = ["sku", "name", "family", "active"]
+CSV_COLUMNS = ["sku", "name", "family", "active"]
+CSV_MAX_ROWS = 50_000
+TRUE_WORDS = {"1", "true", "yes", "y", "active", ""}
+FALSE_WORDS = {"0", "false", "no", "n", "inactive"}
+
+
+def _clean_product(sku, name, family):
+    sku, name, family = (sku or "").strip(), (name or "").strip(), (family or "").strip()
+    if not sku:
+        raise DomainError("A product needs a SKU.", code="sku_required")
+    if len(sku) > 64:
+        raise DomainError("A SKU has at most 64 characters.", code="sku_too_long")
+    if not name:
+        raise DomainError("A product needs a name.", code="name_required")
+    if len(name) > 200 or len(family) > 100:
+        raise DomainError("Name (200) or family (100) is too long.", code="too_long")
+    return sku, name, family
+
+
+@transaction.atomic
+def product_create(*, actor, sku, name, family="", active=True):
+    sku, name, family = _clean_product(sku, name, family)
+    try:
+        with transaction.atomic():
+            product = Product.objects.create(sku=sku, name=name, family=family, active=active)
+    except IntegrityError as exc:
+        raise DomainError(f"SKU {sku} exists already.", code="duplicate_sku") from exc
+    record(action="product.create", actor=actor, obj=product, after=snapshot(product, PRODUCT_FIELDS))
+    return product
+
+
+@transaction.atomic
+def product_update(*, product, actor, **changes):
+    unknown = set(changes) - set(PRODUCT_FIELDS)
+    if unknown:
+        raise DomainError(f"Not an editable field: {', '.join(sorted(unknown))}", code="invalid_field")
+    before = snapshot(product, PRODUCT_FIELDS)
+    merged = {**before, **changes}
+    product.sku, product.name, product.family = _clean_product(merged["sku"], merged["name"], merged["family"])
+    product.active = bool(merged["active"])
+    try:
+        with transaction.atomic():
+            product.save()
+    except IntegrityError as exc:
+        raise DomainError(f"SKU {product.sku} exists already.", code="duplicate_sku") from exc
+    record(action="product.update", actor=actor, obj=product, before=before, after=snapshot(product, PRODUCT_FIELDS))
+    return product
+
+
+def _parse_active(value):
+    word = (value or "").strip().lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise DomainError(f"active must be yes/no, got {value!r}", code="invalid_active")
+
+
+def _decode(raw):
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise DomainError("The file is neither UTF-8 nor Windows-1252 text.", code="invalid_encoding")
+
+
+@transaction.atomic
+def products_import_csv(*, actor, raw):
+    """Create or update products from CSV bytes with a header `sku,name[,family][,active]`.
+
+    All or nothing: any bad line refuses the whole file, and the error lists every bad line with its
+    number, so nothing is half-imported. Returns {"created": n, "updated": n}.
+    """
+    text = _decode(raw)
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t|")
+    except csv.Error:
+        dialect = csv.excel
+    reader = csv.DictReader(io.StringIO(text), dialect=dialect)
+    header = [h.strip().lower() for h in (reader.fieldnames or [])]
+    missing = {"sku", "name"} - set(header)
+    if missing:
+        raise DomainError(f"The header must name the columns sku and name (missing: {', '.join(sorted(missing))}).",
+                          code="invalid_header")
+    reader.fieldnames = header
+    rows, errors, seen = [], [], set()
+    for line_number, row in enumerate(reader, start=2):
+        if line_number - 1 > CSV_MAX_ROWS:
+            raise DomainError(f"At most {CSV_MAX_ROWS} products per file.", code="too_many_rows")
+        try:
+            sku, name, family = _clean_product(row.get("sku"), row.get("name"), row.get("family"))
+            active = _parse_active(row.get("active"))
+        except DomainError as exc:
+            errors.append(f"line {line_number}: {exc.message}")
+            continue
+        if sku.lower() in seen:
+            errors.append(f"line {line_number}: SKU {sku} appears twice in the file")
+            continue
+        seen.add(sku.lower())
+        rows.append((sku, name, family, active))
+    if errors:
+        shown = "; ".join(errors[:20]) + (f"; and {len(errors) - 20} more" if len(errors) > 20 else "")
+        raise DomainError(f"Nothing was imported. {shown}", code="invalid_rows")
+    if not rows:
+        raise DomainError("The file has no product lines.", code="empty_file")
+    wanted = [sku.lower() for sku, *_ in rows]
+    existing = {p.sku.lower(): p for p in Product.objects.annotate(sku_ci=Lower("sku")).filter(sku_ci__in=wanted)}
+    to_create, to_update = [], []
+    for sku, name, family, active in rows:
+        product = existing.get(sku.lower())
+        if product is None:
+            to_create.append(Product(sku=sku, name=name, family=family, active=active))
+        elif (product.name, product.family, product.active) != (name, family, active):
+            product.name, product.family, product.active = name, family, active
+            to_update.append(product)
+    Product.objects.bulk_create(to_create)
+    Product.objects.bulk_update(to_update, ["name", "family", "active"])
+    result = {"created": len(to_create), "updated": len(to_update)}
+    record(action="product.import_csv", actor=actor, object_type="catalog.product", after=result)
+    return result
+
+
+@transaction.atomic
+def price_list_create(*, actor, name, currency):
+    name = (name or "").strip()
+    if not name:
+        raise DomainError("A price list needs a name.", code="name_required")
+    try:
+        with transaction.atomic():
+            price_list = PriceList.objects.create(name=name, currency=validate_currency(currency))
+    except IntegrityError as exc:
+        raise DomainError(f"A price list named {name!r} exists already.", code="duplicate_name") from exc
+    record(action="price_list.create", actor=actor, obj=price_list, after={"name": name, "currency": price_list.currency})
+    return price_list
+
+
+@transaction.atomic
+def price_set(*, actor, product, price_list, amount, valid_from):
+    """Add a dated price. Prices are history: a new date adds a row, the same date is refused."""
+    try:
+        amount = Decimal(str(amount))
+    except InvalidOperation as exc:
+        raise DomainError(f"{amount!r} is not an amount.", code="invalid_amount") from exc
+    if not amount.is_finite() or amount < 0:
+        raise DomainError("A price is a positive amount.", code="invalid_amount")
+    if amount != amount.quantize(Decimal("0.0001")) or amount >= Decimal("1e10"):
+        raise DomainError("A price has at most 10 digits before and 4 after the decimal point.", code="invalid_amount")
+    try:
+        with transaction.atomic():
+            price = Price.objects.create(product=product, price_list=price_list, amount=amount, valid_from=valid_from)
+    except IntegrityError as exc:
+        raise DomainError(f"{product.sku} already has a price on {price_list.name} from {valid_from}.",
+                          code="duplicate_price") from exc
+    record(action="price.create", actor=actor, obj=price,
+           after={"product": product.sku, "price_list": price_list.name, "amount": str(amount),
+                  "currency": price_list.currency, "valid_from": valid_from.isoformat()})
+    return price

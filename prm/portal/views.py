@@ -1,0 +1,75 @@
+from django.conf import settings
+from django.contrib import messages
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from prm.accounts.models import Membership, PartnerOrg
+from prm.accounts.selectors import open_invitations
+from prm.accounts.permissions import CAN_CONFIGURE_TENANT, is_partner, member_required, role_required
+from prm.catalog.models import Product
+from prm.files.models import StoredFile
+from prm.files.services import stored_file_create, stored_file_open
+from prm.files.validation import UploadRejected
+from prm.forms import apply_domain_error
+from prm.portal.forms import BrandingForm
+from prm.services import DomainError
+from prm.tenancy.services import tenant_update_branding
+
+
+@member_required
+def home(request):
+    membership = request.membership
+    if is_partner(membership):
+        org = membership.partner_org
+        context = {
+            "org": org,
+            "colleagues": Membership.objects.filter(partner_org=org, is_active=True).select_related("user"),
+        }
+        return render(request, "portal/partner_home.html", context)
+    context = {
+        "partner_count": PartnerOrg.objects.count(),
+        "active_partner_count": PartnerOrg.objects.filter(status=PartnerOrg.Status.ACTIVE).count(),
+        "member_count": Membership.objects.filter(is_active=True).count(),
+        "open_invitations": open_invitations().count(),
+        "product_count": Product.objects.filter(active=True).count(),
+        "my_partners": PartnerOrg.objects.filter(channel_manager=membership)[:10],
+    }
+    return render(request, "portal/vendor_home.html", context)
+
+
+@role_required(CAN_CONFIGURE_TENANT)
+def branding(request):
+    tenant = request.tenant
+    initial = {f: getattr(tenant, f) for f in
+               ["portal_name", "primary_colour", "accent_colour", "email_sender_name", "email_sender_address"]}
+    form = BrandingForm(request.POST or None, request.FILES or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        changes = {k: v for k, v in form.cleaned_data.items() if k != "logo"}
+        try:
+            if form.cleaned_data["logo"]:
+                changes["logo"] = stored_file_create(
+                    upload=form.cleaned_data["logo"], purpose=StoredFile.Purpose.LOGO, allowed={"image"},
+                    uploaded_by=request.user, max_bytes=settings.PRM_IMAGE_MAX_BYTES, public=True,
+                )
+            tenant_update_branding(tenant=tenant, actor=request.user, **changes)
+        except UploadRejected as exc:
+            form.add_error("logo", exc.message)
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            messages.success(request, _("Branding saved."))
+            return redirect("portal:branding")
+    return render(request, "portal/branding.html", {"form": form}, status=400 if form.errors else 200)
+
+
+def logo(request):
+    """The tenant's logo, public on its own host (the sign-in page shows it)."""
+    tenant = request.tenant
+    stored = StoredFile.objects.filter(pk=tenant.logo_id).first() if tenant.logo_id else None
+    if stored is None:
+        raise Http404
+    response = FileResponse(stored_file_open(stored), content_type=stored.content_type)
+    response["Cache-Control"] = "public, max-age=300"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

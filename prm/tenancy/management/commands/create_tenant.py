@@ -1,0 +1,35 @@
+import secrets
+
+from django.core.management.base import BaseCommand, CommandError
+
+from prm.services import DomainError
+from prm.tenancy.services import tenant_create
+
+
+class Command(BaseCommand):
+    help = "Create a tenant (vendor), its portal domain and its first vendor admin."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--slug", required=True)
+        parser.add_argument("--name", required=True)
+        parser.add_argument("--admin-email", required=True)
+        parser.add_argument("--admin-password", help="omit to generate one (printed once)")
+        parser.add_argument("--currency", default="USD", help="reporting currency (ISO 4217)")
+        parser.add_argument("--language", default="en")
+        parser.add_argument("--time-zone", default="UTC")
+
+    def handle(self, *args, **options):
+        password = options["admin_password"] or secrets.token_urlsafe(12)
+        try:
+            tenant, admin = tenant_create(
+                slug=options["slug"], name=options["name"], admin_email=options["admin_email"],
+                admin_password=password, reporting_currency=options["currency"],
+                default_language=options["language"], time_zone=options["time_zone"],
+            )
+        except DomainError as exc:
+            raise CommandError(exc.message) from exc
+        host = tenant.domains.get(is_primary=True).host
+        self.stdout.write(f"Created tenant {tenant.slug} on http://{host}:8000/")
+        self.stdout.write(f"Vendor admin: {admin.email}")
+        if not options["admin_password"]:
+            self.stdout.write(f"Password (shown once): {password}")

@@ -1,0 +1,56 @@
+import pycountry
+from django.conf import settings
+from django.db import transaction
+from django.utils.text import slugify
+
+from prm.audit.services import record, snapshot
+from prm.services import DomainError
+from prm.tenancy.context import tenant_scope
+from prm.tenancy.models import Domain, Tenant
+
+BRANDING_FIELDS = ["portal_name", "primary_colour", "accent_colour", "email_sender_name", "email_sender_address", "logo"]
+
+
+def validate_currency(code):
+    if pycountry.currencies.get(alpha_3=(code or "").upper()) is None:
+        raise DomainError(f"{code!r} is not an ISO 4217 currency code.", code="invalid_currency")
+    return code.upper()
+
+
+@transaction.atomic
+def tenant_create(*, slug, name, admin_email, admin_password, reporting_currency="USD", default_language="en",
+                  time_zone="UTC", admin_name=""):
+    """Create a vendor, its portal domain `<slug>.<base domain>` and its first vendor admin."""
+    from prm.accounts.services import user_get_or_create, membership_create
+
+    slug = slugify(slug)
+    if not slug:
+        raise DomainError("A tenant needs a slug made of letters, digits or hyphens.", code="invalid_slug")
+    if Tenant.objects.filter(slug=slug).exists():
+        raise DomainError(f"A tenant with slug {slug!r} exists already.", code="duplicate_slug")
+    tenant = Tenant.objects.create(
+        slug=slug, name=name, portal_name=name, reporting_currency=validate_currency(reporting_currency),
+        default_language=default_language, time_zone=time_zone, email_sender_name=name,
+    )
+    Domain.objects.create(tenant=tenant, host=f"{slug}.{settings.PRM_BASE_DOMAIN}", is_primary=True)
+    with tenant_scope(tenant):
+        admin = user_get_or_create(email=admin_email, password=admin_password, full_name=admin_name)
+        membership_create(user=admin, role="vendor_admin", actor=None)
+        record(action="tenant.create", obj=tenant, after={"slug": slug, "name": name})
+    return tenant, admin
+
+
+@transaction.atomic
+def tenant_update_branding(*, tenant, actor, **changes):
+    """Change the portal's name, colours, sender or logo (a StoredFile). Audited with before/after."""
+    unknown = set(changes) - set(BRANDING_FIELDS)
+    if unknown:
+        raise DomainError(f"Not a branding field: {', '.join(sorted(unknown))}", code="invalid_field")
+    before = snapshot(tenant, BRANDING_FIELDS)
+    for field, value in changes.items():
+        setattr(tenant, field, value)
+    tenant.full_clean(exclude=["slug"])
+    tenant.save(update_fields=list(changes))
+    record(action="tenant.branding_update", actor=actor, obj=tenant, before=before,
+           after=snapshot(tenant, BRANDING_FIELDS))
+    return tenant

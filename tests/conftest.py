@@ -1,0 +1,140 @@
+"""Test set-up: real PostgreSQL and Redis, queries as the application role.
+
+The test database is created and migrated as the owner role (as in production), then every test runs as
+the application role — neither owner nor superuser — so row-level security applies to the tests exactly
+as it does to the portal. Celery runs eagerly; tests that prove worker behaviour start a real worker.
+"""
+
+import shutil
+from dataclasses import dataclass
+
+import psycopg
+import pytest
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connections
+from django.test import Client
+from django.test.utils import setup_databases, teardown_databases
+
+from prm.accounts.models import Role
+from prm.celery import app as celery_app
+from prm.tenancy.context import tenant_scope
+from tests.factories import MembershipFactory, PartnerOrgFactory, TenantFactory, UserFactory
+
+settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Tests use their own Redis database, emptied before each test (rate limits, cached sessions).
+settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                               "LOCATION": settings.REDIS_URL.rsplit("/", 1)[0] + "/15"}}
+celery_app.conf.task_always_eager = True
+celery_app.conf.task_eager_propagates = True
+
+
+def _use_role(user, password):
+    connection = connections["default"]
+    connection.close()
+    connection.settings_dict["USER"] = user
+    connection.settings_dict["PASSWORD"] = password
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_test_environment, django_db_blocker):
+    app_user = settings.DATABASES["default"]["USER"]
+    app_password = settings.DATABASES["default"]["PASSWORD"]
+    with django_db_blocker.unblock():
+        _use_role(settings.DB_OWNER_USER, settings.DB_OWNER_PASSWORD)
+        old_config = setup_databases(verbosity=0, interactive=False, keepdb=False)
+        _use_role(app_user, app_password)
+    yield
+    with django_db_blocker.unblock():
+        _use_role(settings.DB_OWNER_USER, settings.DB_OWNER_PASSWORD)
+        teardown_databases(old_config, verbosity=0)
+        _use_role(app_user, app_password)
+
+
+def owner_connection():
+    """A psycopg connection to the test database as the owner role (for set-up checks and clean-up)."""
+    db = connections["default"].settings_dict
+    return psycopg.connect(host=db["HOST"], port=db["PORT"], dbname=db["NAME"], user=settings.DB_OWNER_USER,
+                           password=settings.DB_OWNER_PASSWORD, autocommit=True)
+
+
+@pytest.fixture
+def committed_db(django_db_setup, django_db_blocker):
+    """Database access whose writes really commit (for a live server or a worker in another process).
+    Afterwards every table is emptied as the owner (the app role may not truncate the audit log)."""
+    with django_db_blocker.unblock():
+        yield
+        connections["default"].close()
+        with owner_connection() as conn:
+            tables = [r[0] for r in conn.execute(
+                "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename NOT LIKE 'django_migrations'"
+            )]
+            keep = {"django_content_type", "auth_permission", "django_migrations"}
+            names = ", ".join(f'"{t}"' for t in tables if t not in keep)
+            conn.execute(f"TRUNCATE {names} CASCADE")
+
+
+@pytest.fixture(autouse=True)
+def _isolated_side_effects(settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    cache.clear()
+    yield
+    shutil.rmtree(tmp_path / "media", ignore_errors=True)
+
+
+@dataclass
+class World:
+    """Two tenants in the alice / bob / charlie shape.
+
+    Tenant A: alice (vendor admin), bob (channel manager), org1 with pat (partner admin) and una (partner
+    user), org2 with otto (partner admin). Tenant B: charlie (vendor admin), org_b with bea (partner admin).
+    """
+
+    tenant_a: object
+    tenant_b: object
+    alice: object
+    bob: object
+    pat: object
+    una: object
+    otto: object
+    charlie: object
+    bea: object
+    org1: object
+    org2: object
+    org_b: object
+
+    def client(self, user, tenant=None):
+        tenant = tenant or (self.tenant_b if user in (self.charlie, self.bea) else self.tenant_a)
+        client = Client(HTTP_HOST=host_of(tenant))
+        if user is not None:
+            client.force_login(user)
+        return client
+
+
+def host_of(tenant):
+    return tenant.domains.get(is_primary=True).host
+
+
+def make_member(role, org=None, **user_kwargs):
+    user = UserFactory(**user_kwargs)
+    MembershipFactory(user=user, role=role, partner_org=org)
+    return user
+
+
+@pytest.fixture
+def world(db):
+    tenant_a = TenantFactory(name="Acme Networks", slug="acme", primary_colour="#aa0000")
+    tenant_b = TenantFactory(name="Globex Systems", slug="globex", primary_colour="#0000aa")
+    with tenant_scope(tenant_a):
+        org1 = PartnerOrgFactory(name="Alpha Resellers")
+        org2 = PartnerOrgFactory(name="Beta Distribution", partner_type="distributor")
+        alice = make_member(Role.VENDOR_ADMIN, email="alice@acme.test")
+        bob = make_member(Role.CHANNEL_MANAGER, email="bob@acme.test")
+        pat = make_member(Role.PARTNER_ADMIN, org1, email="pat@alpha.test")
+        una = make_member(Role.PARTNER_USER, org1, email="una@alpha.test")
+        otto = make_member(Role.PARTNER_ADMIN, org2, email="otto@beta.test")
+    with tenant_scope(tenant_b):
+        org_b = PartnerOrgFactory(name="Gamma Partners")
+        charlie = make_member(Role.VENDOR_ADMIN, email="charlie@globex.test")
+        bea = make_member(Role.PARTNER_ADMIN, org_b, email="bea@gamma.test")
+    return World(tenant_a, tenant_b, alice, bob, pat, una, otto, charlie, bea, org1, org2, org_b)

@@ -1,0 +1,50 @@
+"""One row in every tenant table, for tests that must cover every table (RLS, isolation crawler)."""
+
+import datetime
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from prm.accounts.services import api_token_create, invitation_create
+from prm.audit.services import record
+from prm.catalog.models import Price
+from prm.files.models import StoredFile
+from prm.files.services import stored_file_create
+from prm.notifications.models import Notification
+from prm.tenancy.context import tenant_scope
+from tests.factories import PriceListFactory, ProductFactory
+
+PNG_1x1 = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360f8cfc0f01f0005000201e2a0b5ae0000000049454e44ae426082"
+)
+
+
+def populate_tenant(tenant, *, admin_membership, partner_org, marker):
+    """Create one object of every tenant model in `tenant`, with `marker` in every name that is shown.
+
+    Returns a dict of the created objects and the invitation token."""
+    with tenant_scope(tenant):
+        product = ProductFactory(sku=f"{marker}-SKU", name=f"{marker} product")
+        price_list = PriceListFactory(name=f"{marker} list")
+        price = Price.objects.create(product=product, price_list=price_list, amount="10.00",
+                                     valid_from=datetime.date(2026, 1, 1))
+        invitation, token = invitation_create(actor_membership=admin_membership, email=f"{marker.lower()}@invitee.test",
+                                              role="partner_user", partner_org=partner_org)
+        api_token, key = api_token_create(user=admin_membership.user, name=f"{marker} token")
+        notification = Notification.objects.create(recipient=admin_membership.user, title=f"{marker} notice")
+        audit = record(action="test.marker", actor=admin_membership.user, object_type="test", object_id=marker,
+                       after={"marker": marker})
+        stored = stored_file_create(
+            upload=SimpleUploadedFile(f"{marker}.csv", f"sku,name\n{marker}-X,{marker}\n".encode()),
+            purpose=StoredFile.Purpose.CATALOG_IMPORT, allowed={"csv"}, partner_org=partner_org,
+        )
+        logo = stored_file_create(upload=SimpleUploadedFile("logo.png", PNG_1x1), purpose=StoredFile.Purpose.LOGO,
+                                  allowed={"image"}, public=True)
+    return {
+        "product": product, "price_list": price_list, "price": price, "invitation": invitation,
+        "invitation_token": token, "api_token": api_token, "api_key": key, "notification": notification,
+        "audit_event": audit, "stored_file": stored, "logo": logo, "partner_org": partner_org,
+        "membership": admin_membership,
+    }
+
+
