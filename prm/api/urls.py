@@ -1,13 +1,12 @@
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
-from rest_framework.routers import DefaultRouter
+from rest_framework.routers import SimpleRouter
 
 from prm.accounts.api import InvitationViewSet, MembershipViewSet, MeView, PartnerOrgViewSet
 from prm.audit.api import AuditEventViewSet
 from prm.catalog.api import PriceListViewSet, ProductViewSet
 
-router = DefaultRouter(trailing_slash=True)
-router.include_root_view = False
+router = SimpleRouter(trailing_slash=True)
 router.register("partner-orgs", PartnerOrgViewSet, basename="partner-org")
 router.register("users", MembershipViewSet, basename="user")
 router.register("invitations", InvitationViewSet, basename="invitation")

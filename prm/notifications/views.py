@@ -1,3 +1,4 @@
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -15,5 +16,7 @@ def inbox(request):
 @require_POST
 @member_required
 def mark_read(request, notification_id=None):
-    notification_mark_read(user=request.user, notification_id=notification_id)
+    marked = notification_mark_read(user=request.user, notification_id=notification_id)
+    if notification_id is not None and not marked and not inbox_of(request.user).filter(pk=notification_id).exists():
+        raise Http404
     return redirect("notifications:inbox")

@@ -1,0 +1,130 @@
+"""The isolation crawler: every route of the tenant portal, page or API, requested by people who must not
+see tenant A's objects — charlie (tenant B's admin, on B's host), otto (partner admin of another partner
+organisation of tenant A) and an anonymous visitor — with the ids of tenant A's objects.
+
+Rules proved for every route:
+- a route that takes an object id answers charlie 404, otto 404 or 403 (any of them 405 where the route
+  takes no such method at all), and leaks none of the object's text; a positive control proves the owner can open it, so the
+  404 comes from the scoping, not from a broken route;
+- a route without an id shows charlie nothing of tenant A and otto nothing of the other organisation.
+"""
+
+import pytest
+from django.urls import NoReverseMatch, reverse
+
+from prm.accounts.models import Membership
+from prm.tenancy.context import tenant_scope
+from tests.factories.populate import populate_tenant
+from tests.isolation.routes import tenant_routes
+
+# Routes whose parameter is a secret key, not a tenant object id: allauth's e-mail confirmation and
+# password-reset links. They are still crawled without parameters' leaks by the tests in tests/accounts.
+SECRET_KEY_ROUTES = {"account_confirm_email", "account_reset_password_from_key"}
+# Public by design on the tenant's own host (anyone holding the secret or the URL).
+PUBLIC_ON_OWN_HOST = {"accounts:invitation_accept"}
+
+ROUTES = [r for r in tenant_routes() if r.name.split(":")[-1] not in SECRET_KEY_ROUTES]
+OBJECT_ROUTES = [r for r in ROUTES if set(r.params) - {"format"}]
+PLAIN_ROUTES = [r for r in ROUTES if not set(r.params) - {"format"}]
+
+TENANT_A_TEXT = ["ALPHA", "Acme Networks", "acme.test", "alpha.test", "Alpha Resellers", "Beta Distribution"]
+ORG1_TEXT = ["Alpha Resellers", "pat@alpha.test", "una@alpha.test", "alpha@invitee.test", "ALPHA-SKU"]
+
+
+@pytest.fixture
+def crawl(world):
+    with tenant_scope(world.tenant_a):
+        admin = Membership.objects.get(user=world.alice)
+        partner_membership = Membership.objects.get(user=world.pat)
+    data = populate_tenant(world.tenant_a, admin_membership=admin, partner_org=world.org1, marker="ALPHA")
+    data["partner_membership"] = partner_membership
+    world.tenant_a.logo = data["logo"]
+    world.tenant_a.save()
+    return world, data
+
+
+def _candidates(data, param):
+    if param == "token":
+        return [data["invitation_token"]]
+    ids = {str(v.pk) for v in data.values() if hasattr(v, "pk")}
+    return sorted(ids)
+
+
+def _url(route, value):
+    kwargs = {p: value for p in route.params if p != "format"}
+    if "format" in route.params:
+        kwargs["format"] = "json"
+    try:
+        return reverse(route.name, kwargs=kwargs)
+    except NoReverseMatch:
+        return None
+
+
+def _body(response):
+    return b"".join(response.streaming_content) if response.streaming else response.content
+
+
+def _leaks(response, texts):
+    body = _body(response).decode("utf-8", "replace")
+    return [t for t in texts if t in body]
+
+
+def test_every_route_is_named_so_the_crawler_can_reach_it():
+    unnamed = [r.pattern for r in tenant_routes() if not r.name]
+    assert unnamed == []
+
+
+def test_the_crawler_sees_the_routes_of_every_module():
+    names = {r.name for r in ROUTES}
+    for expected in ("accounts:partner_org_detail", "catalog:product_detail", "files:download",
+                     "partner-org-detail", "product-prices", "audit-event-detail", "audit:event_list"):
+        assert expected in names
+
+
+@pytest.mark.parametrize("route", OBJECT_ROUTES, ids=str)
+def test_object_routes_answer_404_to_other_tenants_and_other_partner_orgs(crawl, route):
+    world, data = crawl
+    param = next(p for p in route.params if p != "format")
+    urls = [u for u in (_url(route, v) for v in _candidates(data, param)) if u]
+    assert urls, f"{route}: no id of tenant A fits this route"
+    owner = world.client(world.alice)
+
+    # Which of A's ids does this route serve to its owner? (GET; POST-only routes answer 405 to GET.)
+    owner_get = {url: owner.get(url).status_code for url in urls}
+    get_only_405 = all(code == 405 for code in owner_get.values())
+    served = [u for u, code in owner_get.items() if code not in (404, 403)] or urls
+
+    charlie, otto, anonymous = world.client(world.charlie), world.client(world.otto), world.client(None)
+    for url in served:
+        for method in ("get", "post"):
+            if method == "get" and get_only_405:
+                continue
+            response = getattr(charlie, method)(url)
+            # 405: the route takes no such method at all, decided before any object is looked up.
+            assert response.status_code in (404, 405), f"charlie {method.upper()} {url} → {response.status_code}"
+            assert not _leaks(response, TENANT_A_TEXT)
+            if route.name not in PUBLIC_ON_OWN_HOST and str(data["logo"].pk) not in url:
+                response = getattr(otto, method)(url)
+                assert response.status_code in (403, 404, 405), f"otto {method.upper()} {url} → {response.status_code}"
+                assert not _leaks(response, ORG1_TEXT)
+                response = getattr(anonymous, method)(url)
+                assert response.status_code in (302, 401, 403, 404, 405), f"anonymous {method.upper()} {url}"
+                assert not _leaks(response, TENANT_A_TEXT[:1] + ORG1_TEXT)
+
+    # Positive control, last because a POST may change the object: the owner reaches it.
+    if get_only_405:
+        codes = [owner.post(url).status_code for url in urls]
+    else:
+        codes = list(owner_get.values())
+    assert any(code not in (404, 403) for code in codes), f"{route}: the owner cannot open it either: {codes}"
+
+
+@pytest.mark.parametrize("route", PLAIN_ROUTES, ids=str)
+def test_routes_without_ids_show_nothing_of_another_tenant_or_partner_org(crawl, route):
+    world, data = crawl
+    url = _url(route, None)
+    assert url is not None, f"{route}: cannot be reversed"
+    for user, texts in ((world.charlie, TENANT_A_TEXT), (world.bea, TENANT_A_TEXT), (world.otto, ORG1_TEXT)):
+        response = world.client(user).get(url)
+        assert response.status_code < 500, f"{user.email} GET {url} → {response.status_code}"
+        assert not _leaks(response, texts), f"{user.email} GET {url} shows {_leaks(response, texts)}"
