@@ -23,8 +23,12 @@ from tests.factories import MembershipFactory, PartnerOrgFactory, TenantFactory,
 
 settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Tests use their own Redis database, emptied before each test (rate limits, cached sessions).
-settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
-                               "LOCATION": settings.REDIS_URL.rsplit("/", 1)[0] + "/15"}}
+settings.CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": settings.REDIS_URL.rsplit("/", 1)[0] + "/15",
+    }
+}
 celery_app.conf.task_always_eager = True
 celery_app.conf.task_eager_propagates = True
 
@@ -54,8 +58,14 @@ def django_db_setup(django_test_environment, django_db_blocker):
 def owner_connection():
     """A psycopg connection to the test database as the owner role (for set-up checks and clean-up)."""
     db = connections["default"].settings_dict
-    return psycopg.connect(host=db["HOST"], port=db["PORT"], dbname=db["NAME"], user=settings.DB_OWNER_USER,
-                           password=settings.DB_OWNER_PASSWORD, autocommit=True)
+    return psycopg.connect(
+        host=db["HOST"],
+        port=db["PORT"],
+        dbname=db["NAME"],
+        user=settings.DB_OWNER_USER,
+        password=settings.DB_OWNER_PASSWORD,
+        autocommit=True,
+    )
 
 
 @pytest.fixture
@@ -66,9 +76,7 @@ def committed_db(django_db_setup, django_db_blocker):
         yield
         connections["default"].close()
         with owner_connection() as conn:
-            tables = [r[0] for r in conn.execute(
-                "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename NOT LIKE 'django_migrations'"
-            )]
+            tables = [r[0] for r in conn.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")]
             keep = {"django_content_type", "auth_permission", "django_migrations"}
             names = ", ".join(f'"{t}"' for t in tables if t not in keep)
             conn.execute(f"TRUNCATE {names} CASCADE")

@@ -5,9 +5,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from prm.accounts import selectors, services
-from prm.accounts.models import Invitation, Membership, PartnerOrg, Role
+from prm.accounts.models import VENDOR_ROLES, Invitation, Membership, PartnerOrg, Role
 from prm.accounts.permissions import CAN_INVITE_PARTNER_USERS, CAN_MANAGE_PARTNER_ORGS
-from prm.accounts.models import VENDOR_ROLES
 from prm.api.fields import ScopedRelatedField
 from prm.api.permissions import role_permission
 from prm.api.views import TenantViewSet
@@ -29,8 +28,9 @@ class MeView(APIView):
 
 
 class PartnerOrgSerializer(serializers.ModelSerializer):
-    channel_manager = ScopedRelatedField(Membership, filter={"role__in": [Role.CHANNEL_MANAGER, Role.VENDOR_ADMIN]},
-                                         required=False, allow_null=True)
+    channel_manager = ScopedRelatedField(
+        Membership, filter={"role__in": [Role.CHANNEL_MANAGER, Role.VENDOR_ADMIN]}, required=False, allow_null=True
+    )
     reason = serializers.CharField(write_only=True, required=False, allow_blank=True, max_length=500)
 
     class Meta:
@@ -39,8 +39,9 @@ class PartnerOrgSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "created_at"]
 
 
-class PartnerOrgViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
-                        mixins.UpdateModelMixin, TenantViewSet):
+class PartnerOrgViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin, TenantViewSet
+):
     """Partner organisations of this tenant (vendor staff; vendor admins and channel managers write)."""
 
     model = PartnerOrg
@@ -62,8 +63,9 @@ class PartnerOrgViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins
     def perform_update(self, serializer):
         data = dict(serializer.validated_data)
         reason = data.pop("reason", "")
-        serializer.instance = services.partner_org_update(org=serializer.instance, actor=self.request.user,
-                                                          reason=reason, **data)
+        serializer.instance = services.partner_org_update(
+            org=serializer.instance, actor=self.request.user, reason=reason, **data
+        )
 
 
 class MembershipSerializer(serializers.ModelSerializer):
@@ -98,8 +100,9 @@ class MembershipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Tenant
         target = self.get_object()
         body = ReasonSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        services.membership_deactivate(membership=target, actor_membership=self.membership,
-                                       reason=body.validated_data["reason"])
+        services.membership_deactivate(
+            membership=target, actor_membership=self.membership, reason=body.validated_data["reason"]
+        )
         return Response(MembershipSerializer(target).data)
 
 
@@ -139,5 +142,3 @@ class InvitationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins
     def revoke(self, request, pk=None):
         invitation = services.invitation_revoke(invitation=self.get_object(), actor=request.user)
         return Response(InvitationSerializer(invitation).data, status=status.HTTP_200_OK)
-
-

@@ -3,8 +3,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from prm.accounts.models import Membership, PartnerOrg
-from prm.accounts.selectors import channel_managers, invitable_roles
 from prm.accounts.permissions import is_partner
+from prm.accounts.selectors import channel_managers, invitable_roles
 from prm.forms import StyledForm
 
 COUNTRY_CHOICES = [("", "—")] + sorted(((c.alpha_2, c.name) for c in pycountry.countries), key=lambda c: c[1])
@@ -20,10 +20,10 @@ class PartnerOrgForm(StyledForm):
     partner_type = forms.ChoiceField(label=_("Type"), choices=PartnerOrg.Type.choices)
     country = forms.ChoiceField(label=_("Country"), choices=COUNTRY_CHOICES)
     status = forms.ChoiceField(label=_("Status"), choices=PartnerOrg.Status.choices)
-    channel_manager = ManagerChoiceField(label=_("Channel manager"), queryset=Membership.all_tenants.none(),
-                                         required=False)
-    reason = forms.CharField(label=_("Reason for the change (kept in the audit log)"), required=False,
-                             max_length=500)
+    channel_manager = ManagerChoiceField(
+        label=_("Channel manager"), queryset=Membership.all_tenants.none(), required=False
+    )
+    reason = forms.CharField(label=_("Reason for the change (kept in the audit log)"), required=False, max_length=500)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -33,8 +33,12 @@ class PartnerOrgForm(StyledForm):
 class InvitationForm(StyledForm):
     email = forms.EmailField(label=_("E-mail"))
     role = forms.ChoiceField(label=_("Role"))
-    partner_org = forms.ModelChoiceField(label=_("Partner organisation"), queryset=PartnerOrg.all_tenants.none(),
-                                         required=False, help_text=_("Required for partner roles."))
+    partner_org = forms.ModelChoiceField(
+        label=_("Partner organisation"),
+        queryset=PartnerOrg.all_tenants.none(),
+        required=False,
+        help_text=_("Required for partner roles."),
+    )
 
     def __init__(self, *args, viewer, **kwargs):
         super().__init__(*args, **kwargs)
@@ -62,8 +66,7 @@ class AcceptInvitationForm(StyledForm):
 
 
 class ApiTokenForm(StyledForm):
-    name = forms.CharField(label=_("Token name"), max_length=100,
-                           help_text=_("What will use it, e.g. “CRM sync”."))
+    name = forms.CharField(label=_("Token name"), max_length=100, help_text=_("What will use it, e.g. “CRM sync”."))
 
 
 class ProfileForm(StyledForm):

@@ -94,9 +94,7 @@ class PartnerOrg(TenantModel):
 
     class Meta:
         ordering = ["name"]
-        constraints = [
-            models.UniqueConstraint("tenant", Lower("name"), name="partner_org_name_unique_per_tenant")
-        ]
+        constraints = [models.UniqueConstraint("tenant", Lower("name"), name="partner_org_name_unique_per_tenant")]
 
     def __str__(self):
         return self.name

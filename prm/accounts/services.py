@@ -10,7 +10,16 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from prm.accounts.models import PARTNER_ROLES, VENDOR_ROLES, ApiToken, Invitation, Membership, PartnerOrg, Role, User
+from prm.accounts.models import (
+    PARTNER_ROLES,
+    VENDOR_ROLES,
+    ApiToken,
+    Invitation,
+    Membership,
+    PartnerOrg,
+    Role,
+    User,
+)
 from prm.accounts.permissions import can_invite, can_manage_membership
 from prm.api.authentication import hash_key
 from prm.audit.services import record, snapshot
@@ -67,12 +76,21 @@ def membership_create(*, user, role, actor, partner_org=None):
         before = snapshot(existing, ["role", "partner_org", "is_active"])
         existing.role, existing.partner_org, existing.is_active = role, partner_org, True
         existing.save(update_fields=["role", "partner_org", "is_active"])
-        record(action="membership.reactivate", actor=actor, obj=existing, before=before,
-               after=snapshot(existing, ["role", "partner_org", "is_active"]))
+        record(
+            action="membership.reactivate",
+            actor=actor,
+            obj=existing,
+            before=before,
+            after=snapshot(existing, ["role", "partner_org", "is_active"]),
+        )
         return existing
     membership = Membership.objects.create(user=user, role=role, partner_org=partner_org)
-    record(action="membership.create", actor=actor, obj=membership,
-           after=snapshot(membership, ["user", "role", "partner_org"]))
+    record(
+        action="membership.create",
+        actor=actor,
+        obj=membership,
+        after=snapshot(membership, ["user", "role", "partner_org"]),
+    )
     return membership
 
 
@@ -92,8 +110,14 @@ def membership_deactivate(*, membership, actor_membership, reason):
     membership.is_active = False
     membership.save(update_fields=["is_active"])
     ApiToken.objects.filter(user=membership.user, revoked_at__isnull=True).update(revoked_at=timezone.now())
-    record(action="membership.deactivate", actor=actor, obj=membership, before=before,
-           after={"is_active": False}, reason=reason)
+    record(
+        action="membership.deactivate",
+        actor=actor,
+        obj=membership,
+        before=before,
+        after={"is_active": False},
+        reason=reason,
+    )
     return membership
 
 
@@ -102,15 +126,19 @@ def membership_deactivate(*, membership, actor_membership, reason):
 
 def _check_manager(manager):
     if manager is not None and (manager.role not in MANAGER_ROLES or not manager.is_active):
-        raise DomainError("The channel manager must be an active channel manager or vendor admin.",
-                          code="invalid_channel_manager")
+        raise DomainError(
+            "The channel manager must be an active channel manager or vendor admin.", code="invalid_channel_manager"
+        )
 
 
 def _notify_manager(org, manager):
     if manager is not None:
-        notify(recipients=[manager.user], title=f"You now manage {org.name}",
-               body=f"{org.name} ({org.get_partner_type_display()}, {org.country}) was assigned to you.",
-               link=f"/partner-orgs/{org.pk}/")
+        notify(
+            recipients=[manager.user],
+            title=f"You now manage {org.name}",
+            body=f"{org.name} ({org.get_partner_type_display()}, {org.country}) was assigned to you.",
+            link=f"/partner-orgs/{org.pk}/",
+        )
 
 
 @transaction.atomic
@@ -123,8 +151,13 @@ def partner_org_create(*, actor, name, partner_type, country, channel_manager=No
     _check_manager(channel_manager)
     try:
         with transaction.atomic():
-            org = PartnerOrg.objects.create(name=name, partner_type=partner_type, country=validate_country(country),
-                                            channel_manager=channel_manager, status=status)
+            org = PartnerOrg.objects.create(
+                name=name,
+                partner_type=partner_type,
+                country=validate_country(country),
+                channel_manager=channel_manager,
+                status=status,
+            )
     except IntegrityError as exc:
         raise DomainError(f"A partner organisation named {name!r} exists already.", code="duplicate_name") from exc
     record(action="partner_org.create", actor=actor, obj=org, after=snapshot(org, PARTNER_ORG_FIELDS))
@@ -147,7 +180,9 @@ def partner_org_update(*, org, actor, reason="", **changes):
         raise DomainError("A partner organisation needs a name.", code="name_required")
     new_manager = changes.get("channel_manager", org.channel_manager)
     _check_manager(new_manager)
-    manager_changed = "channel_manager" in changes and (new_manager.pk if new_manager else None) != org.channel_manager_id
+    manager_changed = (
+        "channel_manager" in changes and (new_manager.pk if new_manager else None) != org.channel_manager_id
+    )
     before = snapshot(org, PARTNER_ORG_FIELDS)
     for field, value in changes.items():
         setattr(org, field, value)
@@ -156,8 +191,14 @@ def partner_org_update(*, org, actor, reason="", **changes):
             org.save(update_fields=list(changes) or None)
     except IntegrityError as exc:
         raise DomainError(f"A partner organisation named {org.name!r} exists already.", code="duplicate_name") from exc
-    record(action="partner_org.update", actor=actor, obj=org, before=before,
-           after=snapshot(org, PARTNER_ORG_FIELDS), reason=reason)
+    record(
+        action="partner_org.update",
+        actor=actor,
+        obj=org,
+        before=before,
+        after=snapshot(org, PARTNER_ORG_FIELDS),
+        reason=reason,
+    )
     if manager_changed:
         _notify_manager(org, new_manager)
     return org
@@ -188,14 +229,21 @@ def invitation_create(*, actor_membership, email, role, partner_org=None):
     try:
         with transaction.atomic():
             invitation = Invitation.objects.create(
-                email=email, role=role, partner_org=partner_org, invited_by=actor_membership.user,
+                email=email,
+                role=role,
+                partner_org=partner_org,
+                invited_by=actor_membership.user,
                 token_hash=_token_hash(token),
                 expires_at=timezone.now() + timedelta(days=settings.INVITATION_TTL_DAYS),
             )
     except IntegrityError as exc:
         raise DomainError(f"{email} has an open invitation already.", code="already_invited") from exc
-    record(action="invitation.create", actor=actor_membership.user, obj=invitation,
-           after={"email": email, "role": role, "partner_org": str(partner_org.pk) if partner_org else None})
+    record(
+        action="invitation.create",
+        actor=actor_membership.user,
+        obj=invitation,
+        after={"email": email, "role": role, "partner_org": str(partner_org.pk) if partner_org else None},
+    )
     tenant_id = str(require_current_tenant().pk)
     transaction.on_commit(
         lambda: send_invitation_email.delay(tenant_id=tenant_id, invitation_id=str(invitation.pk), token=token)
@@ -227,8 +275,9 @@ def invitation_accept(*, invitation, user=None, password=None, full_name=""):
         raise DomainError(f"This invitation is {invitation.status}.", code=f"invitation_{invitation.status}")
     if user is None:
         if User.objects.filter(email=invitation.email).exists():
-            raise DomainError("An account with this e-mail exists: sign in first, then accept.",
-                              code="sign_in_required")
+            raise DomainError(
+                "An account with this e-mail exists: sign in first, then accept.", code="sign_in_required"
+            )
         if not password:
             raise DomainError("Choose a password.", code="password_required")
         user = user_get_or_create(email=invitation.email, password=password, full_name=full_name)
@@ -238,8 +287,12 @@ def invitation_accept(*, invitation, user=None, password=None, full_name=""):
     invitation.accepted_at = timezone.now()
     invitation.save(update_fields=["accepted_at"])
     record(action="invitation.accept", actor=user, obj=invitation)
-    notify(recipients=[invitation.invited_by], title=f"{user.email} accepted your invitation",
-           body=f"{user.email} joined as {invitation.get_role_display()}.", link="/users/")
+    notify(
+        recipients=[invitation.invited_by],
+        title=f"{user.email} accepted your invitation",
+        body=f"{user.email} joined as {invitation.get_role_display()}.",
+        link="/users/",
+    )
     return membership
 
 
@@ -251,7 +304,9 @@ def invitation_send_email(*, invitation_id, token):
     if invitation.status != "open":
         return False
     send_branded_email(
-        tenant=tenant, to=[invitation.email], subject="You are invited to the partner portal",
+        tenant=tenant,
+        to=[invitation.email],
+        subject="You are invited to the partner portal",
         template="accounts/email/invitation",
         context={"invitation": invitation, "accept_url": portal_url(tenant, f"/invitations/{token}/")},
     )

@@ -6,7 +6,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from prm.accounts import selectors, services
-from prm.accounts.forms import AcceptInvitationForm, ApiTokenForm, InvitationForm, PartnerOrgForm, ProfileForm, ReasonForm
+from prm.accounts.forms import (
+    AcceptInvitationForm,
+    ApiTokenForm,
+    InvitationForm,
+    PartnerOrgForm,
+    ProfileForm,
+    ReasonForm,
+)
 from prm.accounts.models import PartnerOrg
 from prm.accounts.permissions import (
     CAN_INVITE_PARTNER_USERS,
@@ -25,8 +32,12 @@ from prm.services import DomainError
 def partner_org_list(request):
     filters = {k: request.GET.get(k, "") for k in ("search", "partner_type", "country", "status")}
     orgs = selectors.partner_org_list(**filters)
-    context = {"filters": filters, "types": PartnerOrg.Type.choices, "statuses": PartnerOrg.Status.choices,
-               **paginate(request, orgs)}
+    context = {
+        "filters": filters,
+        "types": PartnerOrg.Type.choices,
+        "statuses": PartnerOrg.Status.choices,
+        **paginate(request, orgs),
+    }
     return render(request, "accounts/partner_org_list.html", context)
 
 
@@ -49,8 +60,13 @@ def partner_org_create(request):
 def partner_org_detail(request, org_id):
     org = get_object_or_404(selectors.partner_org_list(), pk=org_id)
     can_edit = request.membership.role in CAN_MANAGE_PARTNER_ORGS
-    initial = {"name": org.name, "partner_type": org.partner_type, "country": org.country, "status": org.status,
-               "channel_manager": org.channel_manager}
+    initial = {
+        "name": org.name,
+        "partner_type": org.partner_type,
+        "country": org.country,
+        "status": org.status,
+        "channel_manager": org.channel_manager,
+    }
     form = PartnerOrgForm(request.POST or None, initial=initial)
     if request.method == "POST":
         if not can_edit:
@@ -66,7 +82,9 @@ def partner_org_detail(request, org_id):
                 messages.success(request, _("Partner organisation saved."))
                 return redirect("accounts:partner_org_detail", org.pk)
     context = {
-        "org": org, "form": form, "can_edit": can_edit,
+        "org": org,
+        "form": form,
+        "can_edit": can_edit,
         "members": selectors.visible_memberships(request.membership).filter(partner_org=org),
         "invitations": selectors.visible_invitations(request.membership).filter(partner_org=org),
     }
@@ -81,7 +99,9 @@ def user_list(request):
         org = form.cleaned_data.get("partner_org") if "partner_org" in form.fields else viewer.partner_org
         try:
             invitation, _token = services.invitation_create(
-                actor_membership=viewer, email=form.cleaned_data["email"], role=form.cleaned_data["role"],
+                actor_membership=viewer,
+                email=form.cleaned_data["email"],
+                role=form.cleaned_data["role"],
                 partner_org=org,
             )
         except DomainError as exc:
@@ -93,8 +113,12 @@ def user_list(request):
     members = selectors.visible_memberships(viewer)
     if search:
         members = members.filter(user__email__icontains=search)
-    context = {"form": form, "search": search, "invitations": selectors.visible_invitations(viewer)[:50],
-               **paginate(request, members)}
+    context = {
+        "form": form,
+        "search": search,
+        "invitations": selectors.visible_invitations(viewer)[:50],
+        **paginate(request, members),
+    }
     return render(request, "accounts/user_list.html", context, status=400 if form.errors else 200)
 
 
@@ -119,15 +143,20 @@ def membership_deactivate(request, membership_id):
     form = ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.membership_deactivate(membership=target, actor_membership=request.membership,
-                                           reason=form.cleaned_data["reason"])
+            services.membership_deactivate(
+                membership=target, actor_membership=request.membership, reason=form.cleaned_data["reason"]
+            )
         except DomainError as exc:
             apply_domain_error(form, exc)
         else:
             messages.success(request, _("Access removed for %(email)s.") % {"email": target.user.email})
             return redirect("accounts:user_list")
-    return render(request, "accounts/membership_deactivate.html", {"target": target, "form": form},
-                  status=400 if form.errors else 200)
+    return render(
+        request,
+        "accounts/membership_deactivate.html",
+        {"target": target, "form": form},
+        status=400 if form.errors else 200,
+    )
 
 
 def invitation_accept(request, token):
@@ -143,7 +172,8 @@ def invitation_accept(request, token):
     if request.method == "POST" and (form is None or form.is_valid()):
         try:
             membership = services.invitation_accept(
-                invitation=invitation, user=signed_in,
+                invitation=invitation,
+                user=signed_in,
                 password=form.cleaned_data["password1"] if form else None,
                 full_name=form.cleaned_data["full_name"] if form else "",
             )
@@ -154,11 +184,17 @@ def invitation_accept(request, token):
         else:
             if signed_in is None:
                 login(request, membership.user, backend="prm.accounts.backends.TenantMemberBackend")
-            messages.success(request, _("Welcome! You have joined %(portal)s.") % {"portal": request.tenant.display_name})
+            messages.success(
+                request, _("Welcome! You have joined %(portal)s.") % {"portal": request.tenant.display_name}
+            )
             return redirect("portal:home")
     status = 400 if error or (form is not None and form.errors) else 200
-    return render(request, "accounts/invitation_accept.html",
-                  {"invitation": invitation, "form": form, "error": error}, status=status)
+    return render(
+        request,
+        "accounts/invitation_accept.html",
+        {"invitation": invitation, "form": form, "error": error},
+        status=status,
+    )
 
 
 @member_required

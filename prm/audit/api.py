@@ -10,8 +10,20 @@ from prm.audit.selectors import audit_event_list
 class AuditEventSerializer(serializers.ModelSerializer):
     class Meta:
         model = AuditEvent
-        fields = ["id", "created_at", "actor", "actor_label", "action", "object_type", "object_id", "object_label",
-                  "before", "after", "reason", "ip_address"]
+        fields = [
+            "id",
+            "created_at",
+            "actor",
+            "actor_label",
+            "action",
+            "object_type",
+            "object_id",
+            "object_label",
+            "before",
+            "after",
+            "reason",
+            "ip_address",
+        ]
         read_only_fields = fields
 
 

@@ -25,5 +25,9 @@ def event_list(request):
     form = AuditFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     events = audit_event_list(**{k: v for k, v in filters.items() if v})
-    return render(request, "audit/event_list.html", {"form": form, **paginate(request, events, per_page=50)},
-                  status=400 if form.errors else 200)
+    return render(
+        request,
+        "audit/event_list.html",
+        {"form": form, **paginate(request, events, per_page=50)},
+        status=400 if form.errors else 200,
+    )

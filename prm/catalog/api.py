@@ -30,8 +30,9 @@ class PriceSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "currency", "created_at"]
 
 
-class ProductViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
-                     mixins.UpdateModelMixin, TenantViewSet):
+class ProductViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin, TenantViewSet
+):
     """The vendor's products (vendor staff read; vendor admins write)."""
 
     model = Product
@@ -49,8 +50,9 @@ class ProductViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
         serializer.instance = services.product_create(actor=self.request.user, **serializer.validated_data)
 
     def perform_update(self, serializer):
-        serializer.instance = services.product_update(product=serializer.instance, actor=self.request.user,
-                                                      **serializer.validated_data)
+        serializer.instance = services.product_update(
+            product=serializer.instance, actor=self.request.user, **serializer.validated_data
+        )
 
     @extend_schema(methods=["get"], responses=PriceSerializer(many=True), summary="The product's price history")
     @extend_schema(methods=["post"], request=PriceSerializer, responses=PriceSerializer, summary="Add a dated price")

@@ -13,8 +13,9 @@ class ProductForm(StyledForm):
 
 
 class ProductImportForm(StyledForm):
-    file = forms.FileField(label=_("CSV file"),
-                           help_text=_("Header: sku,name,family,active. Existing SKUs are updated."))
+    file = forms.FileField(
+        label=_("CSV file"), help_text=_("Header: sku,name,family,active. Existing SKUs are updated.")
+    )
 
 
 class PriceListForm(StyledForm):

@@ -23,7 +23,9 @@ def price_lists():
 
 
 def price_history(product):
-    return Price.objects.filter(product=product).select_related("price_list").order_by("price_list__name", "-valid_from")
+    return (
+        Price.objects.filter(product=product).select_related("price_list").order_by("price_list__name", "-valid_from")
+    )
 
 
 def price_on(*, product, price_list, on_date):

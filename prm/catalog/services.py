@@ -94,8 +94,10 @@ def products_import_csv(*, actor, raw):
     header = [h.strip().lower() for h in (reader.fieldnames or [])]
     missing = {"sku", "name"} - set(header)
     if missing:
-        raise DomainError(f"The header must name the columns sku and name (missing: {', '.join(sorted(missing))}).",
-                          code="invalid_header")
+        raise DomainError(
+            f"The header must name the columns sku and name (missing: {', '.join(sorted(missing))}).",
+            code="invalid_header",
+        )
     reader.fieldnames = header
     rows, errors, seen = [], [], set()
     for line_number, row in enumerate(reader, start=2):
@@ -144,7 +146,9 @@ def price_list_create(*, actor, name, currency):
             price_list = PriceList.objects.create(name=name, currency=validate_currency(currency))
     except IntegrityError as exc:
         raise DomainError(f"A price list named {name!r} exists already.", code="duplicate_name") from exc
-    record(action="price_list.create", actor=actor, obj=price_list, after={"name": name, "currency": price_list.currency})
+    record(
+        action="price_list.create", actor=actor, obj=price_list, after={"name": name, "currency": price_list.currency}
+    )
     return price_list
 
 
@@ -163,9 +167,19 @@ def price_set(*, actor, product, price_list, amount, valid_from):
         with transaction.atomic():
             price = Price.objects.create(product=product, price_list=price_list, amount=amount, valid_from=valid_from)
     except IntegrityError as exc:
-        raise DomainError(f"{product.sku} already has a price on {price_list.name} from {valid_from}.",
-                          code="duplicate_price") from exc
-    record(action="price.create", actor=actor, obj=price,
-           after={"product": product.sku, "price_list": price_list.name, "amount": str(amount),
-                  "currency": price_list.currency, "valid_from": valid_from.isoformat()})
+        raise DomainError(
+            f"{product.sku} already has a price on {price_list.name} from {valid_from}.", code="duplicate_price"
+        ) from exc
+    record(
+        action="price.create",
+        actor=actor,
+        obj=price,
+        after={
+            "product": product.sku,
+            "price_list": price_list.name,
+            "amount": str(amount),
+            "currency": price_list.currency,
+            "valid_from": valid_from.isoformat(),
+        },
+    )
     return price

@@ -18,8 +18,13 @@ from prm.services import DomainError
 def product_list(request):
     search, family = request.GET.get("search", ""), request.GET.get("family", "")
     products = selectors.product_list(search=search, family=family)
-    context = {"search": search, "family": family, "families": selectors.product_families(),
-               "can_edit": request.membership.role in CAN_MANAGE_CATALOG, **paginate(request, products, per_page=50)}
+    context = {
+        "search": search,
+        "family": family,
+        "families": selectors.product_families(),
+        "can_edit": request.membership.role in CAN_MANAGE_CATALOG,
+        **paginate(request, products, per_page=50),
+    }
     return render(request, "catalog/product_list.html", context)
 
 
@@ -41,8 +46,9 @@ def product_create(request):
 def product_detail(request, product_id):
     product = get_object_or_404(selectors.product_list(), pk=product_id)
     can_edit = request.membership.role in CAN_MANAGE_CATALOG
-    form = ProductForm(initial={"sku": product.sku, "name": product.name, "family": product.family,
-                                "active": product.active})
+    form = ProductForm(
+        initial={"sku": product.sku, "name": product.name, "family": product.family, "active": product.active}
+    )
     price_form = PriceForm()
     if request.method == "POST":
         if not can_edit:
@@ -67,10 +73,16 @@ def product_detail(request, product_id):
                 else:
                     messages.success(request, _("Product saved."))
                     return redirect("catalog:product_detail", product.pk)
-    context = {"product": product, "form": form, "price_form": price_form, "can_edit": can_edit,
-               "prices": selectors.price_history(product)}
-    return render(request, "catalog/product_detail.html", context,
-                  status=400 if form.errors or price_form.errors else 200)
+    context = {
+        "product": product,
+        "form": form,
+        "price_form": price_form,
+        "can_edit": can_edit,
+        "prices": selectors.price_history(product),
+    }
+    return render(
+        request, "catalog/product_detail.html", context, status=400 if form.errors or price_form.errors else 200
+    )
 
 
 @role_required(CAN_MANAGE_CATALOG)
@@ -79,8 +91,13 @@ def product_import(request):
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            stored_file_create(upload=upload, purpose=StoredFile.Purpose.CATALOG_IMPORT, allowed={"csv"},
-                               uploaded_by=request.user, staff_only=True)
+            stored_file_create(
+                upload=upload,
+                purpose=StoredFile.Purpose.CATALOG_IMPORT,
+                allowed={"csv"},
+                uploaded_by=request.user,
+                staff_only=True,
+            )
             upload.seek(0)
             result = services.products_import_csv(actor=request.user, raw=upload.read())
         except UploadRejected as exc:
@@ -107,7 +124,13 @@ def price_list_list(request):
             else:
                 messages.success(request, _("Price list created."))
                 return redirect("catalog:price_list_list")
-    return render(request, "catalog/price_list_list.html",
-                  {"form": form, "price_lists": selectors.price_lists(),
-                   "can_edit": request.membership.role in CAN_MANAGE_CATALOG},
-                  status=400 if form.errors else 200)
+    return render(
+        request,
+        "catalog/price_list_list.html",
+        {
+            "form": form,
+            "price_lists": selectors.price_lists(),
+            "can_edit": request.membership.role in CAN_MANAGE_CATALOG,
+        },
+        status=400 if form.errors else 200,
+    )

@@ -14,8 +14,9 @@ def _tenant_path(tenant, extension):
 
 
 @transaction.atomic
-def stored_file_create(*, upload, purpose, allowed, uploaded_by=None, max_bytes=None, partner_org=None,
-                       staff_only=False, public=False):
+def stored_file_create(
+    *, upload, purpose, allowed, uploaded_by=None, max_bytes=None, partner_org=None, staff_only=False, public=False
+):
     """Validate `upload` (raises UploadRejected) and store it under the current tenant's prefix."""
     tenant = require_current_tenant()
     sniffed = sniff(upload, allowed=allowed, max_bytes=max_bytes)

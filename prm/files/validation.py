@@ -79,9 +79,7 @@ def sniff(upload, *, allowed, max_bytes=None):
     if upload.size == 0:
         raise UploadRejected("empty_file", _("The file is empty."))
     if upload.size > limit:
-        raise UploadRejected(
-            "file_too_large", _("The file is larger than %(mb).1f MB.") % {"mb": limit / 1024 / 1024}
-        )
+        raise UploadRejected("file_too_large", _("The file is larger than %(mb).1f MB.") % {"mb": limit / 1024 / 1024})
     head = _read_head(upload, CSV_SNIFF_BYTES)
     guessed = filetype.guess(head)
     if guessed is not None and guessed.mime in IMAGE_TYPES and "image" in allowed:

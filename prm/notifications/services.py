@@ -18,7 +18,9 @@ def notify(*, recipients, title, body="", link="", email=True):
     if email:
         for notification in created:
             transaction.on_commit(
-                lambda pk=notification.pk: send_notification_email.delay(tenant_id=str(tenant.pk), notification_id=str(pk))
+                lambda pk=notification.pk: send_notification_email.delay(
+                    tenant_id=str(tenant.pk), notification_id=str(pk)
+                )
             )
     return created
 

@@ -5,8 +5,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from prm.accounts.models import Membership, PartnerOrg
-from prm.accounts.selectors import open_invitations
 from prm.accounts.permissions import CAN_CONFIGURE_TENANT, is_partner, member_required, role_required
+from prm.accounts.selectors import open_invitations
 from prm.catalog.models import Product
 from prm.files.models import StoredFile
 from prm.files.services import stored_file_create, stored_file_open
@@ -41,16 +41,22 @@ def home(request):
 @role_required(CAN_CONFIGURE_TENANT)
 def branding(request):
     tenant = request.tenant
-    initial = {f: getattr(tenant, f) for f in
-               ["portal_name", "primary_colour", "accent_colour", "email_sender_name", "email_sender_address"]}
+    initial = {
+        f: getattr(tenant, f)
+        for f in ["portal_name", "primary_colour", "accent_colour", "email_sender_name", "email_sender_address"]
+    }
     form = BrandingForm(request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         changes = {k: v for k, v in form.cleaned_data.items() if k != "logo"}
         try:
             if form.cleaned_data["logo"]:
                 changes["logo"] = stored_file_create(
-                    upload=form.cleaned_data["logo"], purpose=StoredFile.Purpose.LOGO, allowed={"image"},
-                    uploaded_by=request.user, max_bytes=settings.PRM_IMAGE_MAX_BYTES, public=True,
+                    upload=form.cleaned_data["logo"],
+                    purpose=StoredFile.Purpose.LOGO,
+                    allowed={"image"},
+                    uploaded_by=request.user,
+                    max_bytes=settings.PRM_IMAGE_MAX_BYTES,
+                    public=True,
                 )
             tenant_update_branding(tenant=tenant, actor=request.user, **changes)
         except UploadRejected as exc:

@@ -27,9 +27,7 @@ class Tenant(models.Model):
 
     # Branding, shown on every page, e-mail and PDF of the tenant's portal.
     portal_name = models.CharField(max_length=120, blank=True)
-    logo = models.ForeignKey(
-        "files.StoredFile", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    logo = models.ForeignKey("files.StoredFile", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     primary_colour = models.CharField(max_length=7, default="#1f4e79", validators=[hex_colour])
     accent_colour = models.CharField(max_length=7, default="#f0a500", validators=[hex_colour])
     email_sender_name = models.CharField(max_length=120, blank=True)

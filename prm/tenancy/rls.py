@@ -28,14 +28,12 @@ def tenant_models():
 
 
 def _short_name(prefix, *parts):
-    digest = hashlib.sha1("|".join(parts).encode()).hexdigest()[:16]
+    digest = hashlib.sha1("|".join(parts).encode(), usedforsecurity=False).hexdigest()[:16]
     return f"{prefix}_{digest}"
 
 
 def _constraint_exists(cursor, table, name):
-    cursor.execute(
-        "SELECT 1 FROM pg_constraint WHERE conname = %s AND conrelid = %s::regclass", [name, table]
-    )
+    cursor.execute("SELECT 1 FROM pg_constraint WHERE conname = %s AND conrelid = %s::regclass", [name, table])
     return cursor.fetchone() is not None
 
 

@@ -8,7 +8,14 @@ from prm.services import DomainError
 from prm.tenancy.context import tenant_scope
 from prm.tenancy.models import Domain, Tenant
 
-BRANDING_FIELDS = ["portal_name", "primary_colour", "accent_colour", "email_sender_name", "email_sender_address", "logo"]
+BRANDING_FIELDS = [
+    "portal_name",
+    "primary_colour",
+    "accent_colour",
+    "email_sender_name",
+    "email_sender_address",
+    "logo",
+]
 
 
 def validate_currency(code):
@@ -18,10 +25,19 @@ def validate_currency(code):
 
 
 @transaction.atomic
-def tenant_create(*, slug, name, admin_email, admin_password, reporting_currency="USD", default_language="en",
-                  time_zone="UTC", admin_name=""):
+def tenant_create(
+    *,
+    slug,
+    name,
+    admin_email,
+    admin_password,
+    reporting_currency="USD",
+    default_language="en",
+    time_zone="UTC",
+    admin_name="",
+):
     """Create a vendor, its portal domain `<slug>.<base domain>` and its first vendor admin."""
-    from prm.accounts.services import user_get_or_create, membership_create
+    from prm.accounts.services import membership_create, user_get_or_create
 
     slug = slugify(slug)
     if not slug:
@@ -29,8 +45,13 @@ def tenant_create(*, slug, name, admin_email, admin_password, reporting_currency
     if Tenant.objects.filter(slug=slug).exists():
         raise DomainError(f"A tenant with slug {slug!r} exists already.", code="duplicate_slug")
     tenant = Tenant.objects.create(
-        slug=slug, name=name, portal_name=name, reporting_currency=validate_currency(reporting_currency),
-        default_language=default_language, time_zone=time_zone, email_sender_name=name,
+        slug=slug,
+        name=name,
+        portal_name=name,
+        reporting_currency=validate_currency(reporting_currency),
+        default_language=default_language,
+        time_zone=time_zone,
+        email_sender_name=name,
     )
     Domain.objects.create(tenant=tenant, host=f"{slug}.{settings.PRM_BASE_DOMAIN}", is_primary=True)
     with tenant_scope(tenant):
@@ -51,6 +72,7 @@ def tenant_update_branding(*, tenant, actor, **changes):
         setattr(tenant, field, value)
     tenant.full_clean(exclude=["slug"])
     tenant.save(update_fields=list(changes))
-    record(action="tenant.branding_update", actor=actor, obj=tenant, before=before,
-           after=snapshot(tenant, BRANDING_FIELDS))
+    record(
+        action="tenant.branding_update", actor=actor, obj=tenant, before=before, after=snapshot(tenant, BRANDING_FIELDS)
+    )
     return tenant

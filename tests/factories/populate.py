@@ -26,25 +26,48 @@ def populate_tenant(tenant, *, admin_membership, partner_org, marker):
     with tenant_scope(tenant):
         product = ProductFactory(sku=f"{marker}-SKU", name=f"{marker} product")
         price_list = PriceListFactory(name=f"{marker} list")
-        price = Price.objects.create(product=product, price_list=price_list, amount="10.00",
-                                     valid_from=datetime.date(2026, 1, 1))
-        invitation, token = invitation_create(actor_membership=admin_membership, email=f"{marker.lower()}@invitee.test",
-                                              role="partner_user", partner_org=partner_org)
+        price = Price.objects.create(
+            product=product, price_list=price_list, amount="10.00", valid_from=datetime.date(2026, 1, 1)
+        )
+        invitation, token = invitation_create(
+            actor_membership=admin_membership,
+            email=f"{marker.lower()}@invitee.test",
+            role="partner_user",
+            partner_org=partner_org,
+        )
         api_token, key = api_token_create(user=admin_membership.user, name=f"{marker} token")
         notification = Notification.objects.create(recipient=admin_membership.user, title=f"{marker} notice")
-        audit = record(action="test.marker", actor=admin_membership.user, object_type="test", object_id=marker,
-                       after={"marker": marker})
+        audit = record(
+            action="test.marker",
+            actor=admin_membership.user,
+            object_type="test",
+            object_id=marker,
+            after={"marker": marker},
+        )
         stored = stored_file_create(
             upload=SimpleUploadedFile(f"{marker}.csv", f"sku,name\n{marker}-X,{marker}\n".encode()),
-            purpose=StoredFile.Purpose.CATALOG_IMPORT, allowed={"csv"}, partner_org=partner_org,
+            purpose=StoredFile.Purpose.CATALOG_IMPORT,
+            allowed={"csv"},
+            partner_org=partner_org,
         )
-        logo = stored_file_create(upload=SimpleUploadedFile("logo.png", PNG_1x1), purpose=StoredFile.Purpose.LOGO,
-                                  allowed={"image"}, public=True)
+        logo = stored_file_create(
+            upload=SimpleUploadedFile("logo.png", PNG_1x1),
+            purpose=StoredFile.Purpose.LOGO,
+            allowed={"image"},
+            public=True,
+        )
     return {
-        "product": product, "price_list": price_list, "price": price, "invitation": invitation,
-        "invitation_token": token, "api_token": api_token, "api_key": key, "notification": notification,
-        "audit_event": audit, "stored_file": stored, "logo": logo, "partner_org": partner_org,
+        "product": product,
+        "price_list": price_list,
+        "price": price,
+        "invitation": invitation,
+        "invitation_token": token,
+        "api_token": api_token,
+        "api_key": key,
+        "notification": notification,
+        "audit_event": audit,
+        "stored_file": stored,
+        "logo": logo,
+        "partner_org": partner_org,
         "membership": admin_membership,
     }
-
-

@@ -3,9 +3,9 @@ see tenant A's objects — charlie (tenant B's admin, on B's host), otto (partne
 organisation of tenant A) and an anonymous visitor — with the ids of tenant A's objects.
 
 Rules proved for every route:
-- a route that takes an object id answers charlie 404, otto 404 or 403 (any of them 405 where the route
-  takes no such method at all), and leaks none of the object's text; a positive control proves the owner can open it, so the
-  404 comes from the scoping, not from a broken route;
+- a route that takes an object id answers charlie 404, otto 404 or 403 (any of them 405 where the
+  route takes no such method at all), and leaks none of the object's text; a positive control proves
+  the owner can open it, so the 404 comes from the scoping, not from a broken route;
 - a route without an id shows charlie nothing of tenant A and otto nothing of the other organisation.
 """
 
@@ -76,8 +76,15 @@ def test_every_route_is_named_so_the_crawler_can_reach_it():
 
 def test_the_crawler_sees_the_routes_of_every_module():
     names = {r.name for r in ROUTES}
-    for expected in ("accounts:partner_org_detail", "catalog:product_detail", "files:download",
-                     "partner-org-detail", "product-prices", "audit-event-detail", "audit:event_list"):
+    for expected in (
+        "accounts:partner_org_detail",
+        "catalog:product_detail",
+        "files:download",
+        "partner-org-detail",
+        "product-prices",
+        "audit-event-detail",
+        "audit:event_list",
+    ):
         assert expected in names
 
 
@@ -112,10 +119,7 @@ def test_object_routes_answer_404_to_other_tenants_and_other_partner_orgs(crawl,
                 assert not _leaks(response, TENANT_A_TEXT[:1] + ORG1_TEXT)
 
     # Positive control, last because a POST may change the object: the owner reaches it.
-    if get_only_405:
-        codes = [owner.post(url).status_code for url in urls]
-    else:
-        codes = list(owner_get.values())
+    codes = [owner.post(url).status_code for url in urls] if get_only_405 else list(owner_get.values())
     assert any(code not in (404, 403) for code in codes), f"{route}: the owner cannot open it either: {codes}"
 
 

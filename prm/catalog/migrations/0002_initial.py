@@ -6,54 +6,71 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('catalog', '0001_initial'),
-        ('tenancy', '0001_initial'),
+        ("catalog", "0001_initial"),
+        ("tenancy", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='price',
-            name='tenant',
-            field=models.ForeignKey(editable=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='tenancy.tenant'),
+            model_name="price",
+            name="tenant",
+            field=models.ForeignKey(
+                editable=False, on_delete=django.db.models.deletion.PROTECT, related_name="+", to="tenancy.tenant"
+            ),
         ),
         migrations.AddField(
-            model_name='pricelist',
-            name='tenant',
-            field=models.ForeignKey(editable=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='tenancy.tenant'),
+            model_name="pricelist",
+            name="tenant",
+            field=models.ForeignKey(
+                editable=False, on_delete=django.db.models.deletion.PROTECT, related_name="+", to="tenancy.tenant"
+            ),
         ),
         migrations.AddField(
-            model_name='price',
-            name='price_list',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='prices', to='catalog.pricelist'),
+            model_name="price",
+            name="price_list",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="prices", to="catalog.pricelist"
+            ),
         ),
         migrations.AddField(
-            model_name='product',
-            name='tenant',
-            field=models.ForeignKey(editable=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='tenancy.tenant'),
+            model_name="product",
+            name="tenant",
+            field=models.ForeignKey(
+                editable=False, on_delete=django.db.models.deletion.PROTECT, related_name="+", to="tenancy.tenant"
+            ),
         ),
         migrations.AddField(
-            model_name='price',
-            name='product',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='prices', to='catalog.product'),
+            model_name="price",
+            name="product",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="prices", to="catalog.product"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='pricelist',
-            constraint=models.UniqueConstraint(models.F('tenant'), django.db.models.functions.text.Lower('name'), name='price_list_name_unique_per_tenant'),
+            model_name="pricelist",
+            constraint=models.UniqueConstraint(
+                models.F("tenant"),
+                django.db.models.functions.text.Lower("name"),
+                name="price_list_name_unique_per_tenant",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='product',
-            constraint=models.UniqueConstraint(models.F('tenant'), django.db.models.functions.text.Lower('sku'), name='product_sku_unique_per_tenant'),
+            model_name="product",
+            constraint=models.UniqueConstraint(
+                models.F("tenant"), django.db.models.functions.text.Lower("sku"), name="product_sku_unique_per_tenant"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='price',
-            constraint=models.UniqueConstraint(fields=('tenant', 'price_list', 'product', 'valid_from'), name='one_price_per_product_list_date'),
+            model_name="price",
+            constraint=models.UniqueConstraint(
+                fields=("tenant", "price_list", "product", "valid_from"), name="one_price_per_product_list_date"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='price',
-            constraint=models.CheckConstraint(condition=models.Q(('amount__gte', 0)), name='price_amount_not_negative'),
+            model_name="price",
+            constraint=models.CheckConstraint(condition=models.Q(("amount__gte", 0)), name="price_amount_not_negative"),
         ),
     ]

@@ -22,9 +22,13 @@ class Command(BaseCommand):
         password = options["admin_password"] or secrets.token_urlsafe(12)
         try:
             tenant, admin = tenant_create(
-                slug=options["slug"], name=options["name"], admin_email=options["admin_email"],
-                admin_password=password, reporting_currency=options["currency"],
-                default_language=options["language"], time_zone=options["time_zone"],
+                slug=options["slug"],
+                name=options["name"],
+                admin_email=options["admin_email"],
+                admin_password=password,
+                reporting_currency=options["currency"],
+                default_language=options["language"],
+                time_zone=options["time_zone"],
             )
         except DomainError as exc:
             raise CommandError(exc.message) from exc

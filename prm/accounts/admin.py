@@ -1,0 +1,13 @@
+from django.contrib import admin
+
+from prm.accounts.models import User
+
+
+@admin.register(User)
+class UserAdmin(admin.ModelAdmin):
+    """Platform operator only: people across tenants (their roles live in tenant memberships)."""
+
+    list_display = ["email", "full_name", "is_active", "is_staff", "date_joined"]
+    list_filter = ["is_active", "is_staff"]
+    search_fields = ["email", "full_name"]
+    fields = ["email", "full_name", "is_active", "is_staff"]
