@@ -120,6 +120,9 @@ DATABASES = {
         "USER": DB_OWNER_USER if _DB_ROLE == "owner" else DB_APP_USER,
         "PASSWORD": DB_OWNER_PASSWORD if _DB_ROLE == "owner" else env("PRM_DB_APP_PASSWORD", ""),
         "CONN_MAX_AGE": int(env("PRM_DB_CONN_MAX_AGE", "60")),
+        # One transaction per request: the tenant setting is made once per request, not once per query
+        # (bench/rls_overhead.py), and a failed request changes nothing.
+        "ATOMIC_REQUESTS": True,
         "CONN_HEALTH_CHECKS": True,
     }
 }
@@ -215,6 +218,9 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Schema generation only calls `.none()` on this manager to introspect filters: the scoped `objects`
+    # manager would raise TenantNotSet outside a request (e.g. `manage.py spectacular`).
+    "DEFAULT_QUERY_MANAGER": "all_tenants",
 }
 
 CELERY_BROKER_URL = REDIS_URL

@@ -225,6 +225,15 @@ def invitation_create(*, actor_membership, email, role, partner_org=None):
         raise DomainError("You may not invite someone with this role.", code="forbidden", status=403)
     if Membership.objects.filter(user__email=email, is_active=True).exists():
         raise DomainError(f"{email} is already a member of this portal.", code="already_member")
+    # An expired invitation is not open any more, but the one-open-invitation index still counts it (it cannot
+    # know the time): close it as superseded, or nobody could ever be invited again at this address.
+    now = timezone.now()
+    for expired in Invitation.objects.filter(
+        email__iexact=email, accepted_at__isnull=True, revoked_at__isnull=True, expires_at__lte=now
+    ).select_for_update():
+        expired.revoked_at = now
+        expired.save(update_fields=["revoked_at"])
+        record(action="invitation.revoke", actor=actor_membership.user, obj=expired, reason="Expired; invited again.")
     token = secrets.token_urlsafe(32)
     try:
         with transaction.atomic():
@@ -268,21 +277,31 @@ def invitation_for_token(token):
 
 @transaction.atomic
 def invitation_accept(*, invitation, user=None, password=None, full_name=""):
-    """Accept an open invitation: as the signed-in `user` whose e-mail matches, or by creating the account
-    with `password`. Creates the membership and tells the inviter."""
+    """Accept an open invitation and return the new membership. Three ways in:
+    - `user`: the signed-in user, whose e-mail must be the invited one;
+    - the invited e-mail has an account already (another portal, or a former member): `password` is that
+      account's password, proving the person owns it;
+    - no account yet: one is created with `password`.
+    Tells the inviter."""
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.status != "open":
         raise DomainError(f"This invitation is {invitation.status}.", code=f"invitation_{invitation.status}")
-    if user is None:
-        if User.objects.filter(email=invitation.email).exists():
-            raise DomainError(
-                "An account with this e-mail exists: sign in first, then accept.", code="sign_in_required"
-            )
+    if user is not None:
+        if user.email.lower() != invitation.email:
+            raise DomainError("This invitation was sent to another e-mail address.", code="wrong_user", status=403)
+    else:
+        existing = invitation_account(invitation)
         if not password:
-            raise DomainError("Choose a password.", code="password_required")
-        user = user_get_or_create(email=invitation.email, password=password, full_name=full_name)
-    elif user.email.lower() != invitation.email:
-        raise DomainError("This invitation was sent to another e-mail address.", code="wrong_user", status=403)
+            raise DomainError("Enter a password.", code="password_required")
+        if existing is not None:
+            if not existing.is_active or not existing.check_password(password):
+                raise DomainError(
+                    "This e-mail has an account already and the password does not match it.",
+                    code="password_incorrect",
+                )
+            user = existing
+        else:
+            user = user_get_or_create(email=invitation.email, password=password, full_name=full_name)
     membership = membership_create(user=user, role=invitation.role, partner_org=invitation.partner_org, actor=user)
     invitation.accepted_at = timezone.now()
     invitation.save(update_fields=["accepted_at"])
@@ -294,6 +313,11 @@ def invitation_accept(*, invitation, user=None, password=None, full_name=""):
         link="/users/",
     )
     return membership
+
+
+def invitation_account(invitation):
+    """The existing account (of any portal) with the invited e-mail, or None. Users are platform rows."""
+    return User.objects.filter(email=invitation.email).first()
 
 
 def invitation_send_email(*, invitation_id, token):

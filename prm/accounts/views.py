@@ -9,6 +9,7 @@ from prm.accounts import selectors, services
 from prm.accounts.forms import (
     AcceptInvitationForm,
     ApiTokenForm,
+    ExistingAccountForm,
     InvitationForm,
     PartnerOrgForm,
     ProfileForm,
@@ -160,25 +161,29 @@ def membership_deactivate(request, membership_id):
 
 
 def invitation_accept(request, token):
-    """Public: the link from the invitation e-mail. Creates the account, or adds the signed-in user."""
+    """Public: the link from the invitation e-mail. Creates the account, adds an existing account (its
+    password proves it), or adds the signed-in user."""
     invitation = services.invitation_for_token(token)
     if invitation is None:
         return render(request, "accounts/invitation_invalid.html", {"reason": "unknown"}, status=404)
     if invitation.status != "open":
         return render(request, "accounts/invitation_invalid.html", {"reason": invitation.status}, status=410)
     signed_in = request.user if request.user.is_authenticated else None
-    form = AcceptInvitationForm(request.POST or None) if signed_in is None else None
-    error = None
+    has_account = signed_in is None and services.invitation_account(invitation) is not None
+    form_class = ExistingAccountForm if has_account else AcceptInvitationForm
+    form = form_class(request.POST or None) if signed_in is None else None
+    error, status = None, 200
     if request.method == "POST" and (form is None or form.is_valid()):
+        data = form.cleaned_data if form is not None else {}
         try:
             membership = services.invitation_accept(
                 invitation=invitation,
                 user=signed_in,
-                password=form.cleaned_data["password1"] if form else None,
-                full_name=form.cleaned_data["full_name"] if form else "",
+                password=data.get("password1"),
+                full_name=data.get("full_name", ""),
             )
         except DomainError as exc:
-            error = exc.message
+            error, status = exc.message, exc.status
             if form is not None:
                 apply_domain_error(form, exc)
         else:
@@ -188,13 +193,10 @@ def invitation_accept(request, token):
                 request, _("Welcome! You have joined %(portal)s.") % {"portal": request.tenant.display_name}
             )
             return redirect("portal:home")
-    status = 400 if error or (form is not None and form.errors) else 200
-    return render(
-        request,
-        "accounts/invitation_accept.html",
-        {"invitation": invitation, "form": form, "error": error},
-        status=status,
-    )
+    if form is not None and form.errors and status == 200:
+        status = 400
+    context = {"invitation": invitation, "form": form, "error": error, "has_account": has_account}
+    return render(request, "accounts/invitation_accept.html", context, status=status)
 
 
 @member_required

@@ -2,7 +2,7 @@
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -40,3 +40,8 @@ def exception_handler(exc, context):
         code = exc.get_codes() if isinstance(exc, exceptions.APIException) else "error"
         response.data = {"code": code if isinstance(code, str) else "error", "detail": str(detail)}
     return response
+
+
+def api_not_found(request, *args, **kwargs):
+    """Unknown paths under /api/ answer in the API's error shape, not with the HTML 404 page."""
+    return JsonResponse({"code": "not_found", "detail": "No API endpoint at this address."}, status=404)

@@ -1,8 +1,9 @@
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
 from prm.accounts.api import InvitationViewSet, MembershipViewSet, MeView, PartnerOrgViewSet
+from prm.api.errors import api_not_found
 from prm.audit.api import AuditEventViewSet
 from prm.catalog.api import PriceListViewSet, ProductViewSet
 
@@ -19,4 +20,7 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]
-urlpatterns += [path("v1/", include(router.urls))]
+urlpatterns += [
+    path("v1/", include(router.urls)),
+    re_path(r"^.*$", api_not_found, name="api-not-found"),  # the JSON error shape for unknown API paths too
+]

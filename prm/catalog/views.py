@@ -8,7 +8,7 @@ from prm.catalog import selectors, services
 from prm.catalog.forms import PriceForm, PriceListForm, ProductForm, ProductImportForm
 from prm.files.models import StoredFile
 from prm.files.services import stored_file_create
-from prm.files.validation import UploadRejected
+from prm.files.validation import UploadRejected, sniff
 from prm.forms import apply_domain_error
 from prm.pages import paginate
 from prm.services import DomainError
@@ -91,6 +91,9 @@ def product_import(request):
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
+            sniff(upload, allowed={"csv"})
+            result = services.products_import_csv(actor=request.user, raw=upload.read())
+            # Kept as the record of what was imported; a refused file is not kept.
             stored_file_create(
                 upload=upload,
                 purpose=StoredFile.Purpose.CATALOG_IMPORT,
@@ -98,11 +101,7 @@ def product_import(request):
                 uploaded_by=request.user,
                 staff_only=True,
             )
-            upload.seek(0)
-            result = services.products_import_csv(actor=request.user, raw=upload.read())
-        except UploadRejected as exc:
-            form.add_error("file", exc.message)
-        except DomainError as exc:
+        except (UploadRejected, DomainError) as exc:
             form.add_error("file", exc.message)
         else:
             messages.success(request, _("%(created)d products created, %(updated)d updated.") % result)

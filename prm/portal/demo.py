@@ -12,8 +12,6 @@ from PIL import Image, ImageDraw
 from prm.accounts.models import Membership, Role, User
 from prm.accounts.services import invitation_create, membership_create, partner_org_create, user_get_or_create
 from prm.catalog.services import price_list_create, price_set, product_create
-from prm.files.models import StoredFile
-from prm.files.services import stored_file_create
 from prm.tenancy.context import tenant_scope
 from prm.tenancy.models import Tenant
 from prm.tenancy.services import tenant_create, tenant_update_branding
@@ -111,18 +109,12 @@ def seed_vendor(spec, rng):
         admin_name=f"{spec['name']} Admin",
     )
     with tenant_scope(tenant):
-        logo = stored_file_create(
-            upload=SimpleUploadedFile("logo.png", _logo_png(spec["name"].split()[0], spec["primary"], spec["accent"])),
-            purpose=StoredFile.Purpose.LOGO,
-            allowed={"image"},
-            uploaded_by=admin,
-            public=True,
-        )
+        logo = SimpleUploadedFile("logo.png", _logo_png(spec["name"].split()[0], spec["primary"], spec["accent"]))
         tenant_update_branding(
             tenant=tenant,
             actor=admin,
             portal_name=spec["portal_name"],
-            logo=logo,
+            logo_upload=logo,
             primary_colour=spec["primary"],
             accent_colour=spec["accent"],
             email_sender_name=spec["portal_name"],

@@ -1,5 +1,5 @@
-from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -9,7 +9,7 @@ from prm.accounts.permissions import CAN_CONFIGURE_TENANT, is_partner, member_re
 from prm.accounts.selectors import open_invitations
 from prm.catalog.models import Product
 from prm.files.models import StoredFile
-from prm.files.services import stored_file_create, stored_file_open
+from prm.files.services import stored_file_open
 from prm.files.validation import UploadRejected
 from prm.forms import apply_domain_error
 from prm.portal.forms import BrandingForm
@@ -49,20 +49,14 @@ def branding(request):
     if request.method == "POST" and form.is_valid():
         changes = {k: v for k, v in form.cleaned_data.items() if k != "logo"}
         try:
-            if form.cleaned_data["logo"]:
-                changes["logo"] = stored_file_create(
-                    upload=form.cleaned_data["logo"],
-                    purpose=StoredFile.Purpose.LOGO,
-                    allowed={"image"},
-                    uploaded_by=request.user,
-                    max_bytes=settings.PRM_IMAGE_MAX_BYTES,
-                    public=True,
-                )
-            tenant_update_branding(tenant=tenant, actor=request.user, **changes)
+            tenant_update_branding(tenant=tenant, actor=request.user, logo_upload=form.cleaned_data["logo"], **changes)
         except UploadRejected as exc:
             form.add_error("logo", exc.message)
         except DomainError as exc:
             apply_domain_error(form, exc)
+        except ValidationError as exc:
+            # The model's own limits (e.g. the 254-character sender column), shown on their fields.
+            form.add_error(None, exc)
         else:
             messages.success(request, _("Branding saved."))
             return redirect("portal:branding")

@@ -66,7 +66,20 @@ class Domain(models.Model):
         return self.host
 
 
-class TenantScopedManager(models.Manager):
+class TenantQuerySet(models.QuerySet):
+    def bulk_create(self, objs, *args, **kwargs):
+        """bulk_create skips save(): give new rows the scope's tenant here, and refuse other tenants' rows."""
+        tenant = require_current_tenant()
+        objs = list(objs)
+        for obj in objs:
+            if obj.tenant_id is None:
+                obj.tenant = tenant
+            elif obj.tenant_id != tenant.pk:
+                raise CrossTenantWrite(f"{type(obj).__name__} of another tenant bulk-created inside a tenant scope")
+        return super().bulk_create(objs, *args, **kwargs)
+
+
+class TenantScopedManager(models.Manager.from_queryset(TenantQuerySet)):
     """Default `objects` manager of tenant tables: filters by the current tenant, raises when none is set."""
 
     def get_queryset(self):

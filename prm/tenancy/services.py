@@ -1,3 +1,5 @@
+import copy
+
 import pycountry
 from django.conf import settings
 from django.db import transaction
@@ -62,15 +64,32 @@ def tenant_create(
 
 
 @transaction.atomic
-def tenant_update_branding(*, tenant, actor, **changes):
-    """Change the portal's name, colours, sender or logo (a StoredFile). Audited with before/after."""
+def tenant_update_branding(*, tenant, actor, logo_upload=None, **changes):
+    """Change the portal's name, colours, sender, and (with `logo_upload`) its logo. Everything is validated
+    before anything is stored: a refused change leaves the tenant, and the files, as they were.
+    Raises ValidationError (per field), UploadRejected (logo) or DomainError. Audited with before/after."""
+    from prm.files.models import StoredFile
+    from prm.files.services import stored_file_create
+
     unknown = set(changes) - set(BRANDING_FIELDS)
     if unknown:
         raise DomainError(f"Not a branding field: {', '.join(sorted(unknown))}", code="invalid_field")
+    candidate = copy.copy(tenant)
+    for field, value in changes.items():
+        setattr(candidate, field, value)
+    candidate.full_clean(exclude=["slug", "logo"])
+    if logo_upload is not None:
+        changes["logo"] = stored_file_create(
+            upload=logo_upload,
+            purpose=StoredFile.Purpose.LOGO,
+            allowed={"image"},
+            uploaded_by=actor,
+            max_bytes=settings.PRM_IMAGE_MAX_BYTES,
+            public=True,
+        )
     before = snapshot(tenant, BRANDING_FIELDS)
     for field, value in changes.items():
         setattr(tenant, field, value)
-    tenant.full_clean(exclude=["slug"])
     tenant.save(update_fields=list(changes))
     record(
         action="tenant.branding_update", actor=actor, obj=tenant, before=before, after=snapshot(tenant, BRANDING_FIELDS)

@@ -132,3 +132,15 @@ def test_audit_events_cannot_be_updated_or_deleted_even_by_the_owner(committed_d
         for statement in ("UPDATE audit_auditevent SET reason = 'rewritten'", "DELETE FROM audit_auditevent"):
             with pytest.raises(psycopg.errors.InsufficientPrivilege, match="append-only"):
                 conn.execute(statement)
+
+
+def test_bulk_create_gives_new_rows_the_scopes_tenant_and_refuses_another_tenants_rows(world):
+    with tenant_scope(world.tenant_a):
+        created = PartnerOrg.objects.bulk_create([PartnerOrg(name="Bulk One", partner_type="reseller", country="DE")])
+        assert created[0].tenant_id == world.tenant_a.pk
+        with pytest.raises(CrossTenantWrite):
+            PartnerOrg.objects.bulk_create(
+                [PartnerOrg(tenant=world.tenant_b, name="Smuggled", partner_type="reseller", country="DE")]
+            )
+    with tenant_scope(world.tenant_b):
+        assert not PartnerOrg.objects.filter(name__in=["Bulk One", "Smuggled"]).exists()

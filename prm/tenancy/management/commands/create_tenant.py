@@ -35,5 +35,8 @@ class Command(BaseCommand):
         host = tenant.domains.get(is_primary=True).host
         self.stdout.write(f"Created tenant {tenant.slug} on http://{host}:8000/")
         self.stdout.write(f"Vendor admin: {admin.email}")
-        if not options["admin_password"]:
+        if not admin.check_password(password):
+            # An existing account (a member of another tenant) was reused: it keeps its own password.
+            self.stdout.write("This account existed already: it signs in with its current password.")
+        elif not options["admin_password"]:
             self.stdout.write(f"Password (shown once): {password}")

@@ -1,0 +1,91 @@
+import pytest
+
+from prm.accounts.models import Role
+from prm.tenancy.context import tenant_scope
+from tests.conftest import make_member
+from tests.factories import PASSWORD, PartnerOrgFactory, TenantFactory
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def portals(live_server_url):
+    acme = TenantFactory(
+        name="Acme Networks", slug="acme", portal_name="Acme Partner Network", primary_colour="#0b3d91"
+    )
+    globex = TenantFactory(
+        name="Globex Systems", slug="globex", portal_name="Globex Channel Hub", primary_colour="#1b5e20"
+    )
+    with tenant_scope(acme):
+        org = PartnerOrgFactory(name="Northwind Distribution")
+        make_member(Role.VENDOR_ADMIN, email="admin@acme.test")
+        make_member(Role.PARTNER_USER, org, email="rep@northwind.test")
+    with tenant_scope(globex):
+        make_member(Role.VENDOR_ADMIN, email="admin@globex.test")
+    return {
+        "acme": live_server_url.format(host="acme.localhost"),
+        "globex": live_server_url.format(host="globex.localhost"),
+    }
+
+
+def sign_in(page, base_url, email):
+    page.goto(f"{base_url}/accounts/login/")
+    page.fill("input[name=login]", email)
+    page.fill("input[name=password]", PASSWORD)
+    with page.expect_navigation():
+        page.click("button[type=submit]")
+
+
+def brand_colour(page):
+    return page.evaluate("getComputedStyle(document.documentElement).getPropertyValue('--brand-primary').trim()")
+
+
+def test_each_tenants_host_shows_its_own_brand_before_and_after_sign_in(portals, browser):
+    page = browser.new_page()
+    for slug, email, portal_name, other_name, colour in (
+        ("acme", "admin@acme.test", "Acme Partner Network", "Globex Channel Hub", "#0b3d91"),
+        ("globex", "admin@globex.test", "Globex Channel Hub", "Acme Partner Network", "#1b5e20"),
+    ):
+        page.goto(f"{portals[slug]}/accounts/login/")
+        assert portal_name in page.inner_text("[data-testid=sign-in-title]")
+        assert brand_colour(page) == colour
+        sign_in(page, portals[slug], email)
+        assert page.url.rstrip("/") == portals[slug]
+        assert page.inner_text("[data-testid=brand]").strip() == portal_name
+        assert other_name not in page.content()
+        assert brand_colour(page) == colour
+    page.close()
+
+
+def test_a_user_of_one_tenant_cannot_sign_in_on_another_tenants_host(portals, browser):
+    page = browser.new_page()
+    sign_in(page, portals["globex"], "admin@acme.test")
+    assert "/accounts/login/" in page.url
+    assert page.locator("[data-testid=brand]").count() == 1
+    page.goto(f"{portals['globex']}/partner-orgs/")
+    assert "/accounts/login/" in page.url
+    page.close()
+
+
+def test_a_partner_user_cannot_open_the_vendor_pages(portals, browser):
+    page = browser.new_page()
+    sign_in(page, portals["acme"], "rep@northwind.test")
+    assert "Northwind Distribution" in page.inner_text("[data-testid=partner-org-name]")
+    nav = page.inner_text("nav")
+    assert "Partners" not in nav and "Catalogue" not in nav
+    for path in ("/partner-orgs/", "/catalog/products/", "/users/", "/audit/", "/branding/"):
+        response = page.goto(f"{portals['acme']}{path}")
+        assert response.status == 403, path
+        assert "Not allowed" in page.content()
+    page.close()
+
+
+def test_the_navigation_collapses_on_a_phone(portals, browser):
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    sign_in(page, portals["acme"], "admin@acme.test")
+    assert page.is_visible(".navbar-toggler")
+    assert not page.is_visible("#nav")
+    page.click(".navbar-toggler")
+    page.wait_for_selector("#nav.show")
+    assert page.is_visible("text=Partners")
+    page.close()
