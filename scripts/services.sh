@@ -24,6 +24,10 @@ start_postgres() {
   fi
   [ "$(id -u)" -eq 0 ] && chown postgres: "$PGSOCK"
   if ! as_postgres "$PGBIN/pg_ctl" -D "$PGDATA" status >/dev/null 2>&1; then
+    if "$PGBIN/pg_isready" -q -h 127.0.0.1 -p "$PRM_DB_PORT"; then
+      echo "Port $PRM_DB_PORT is taken by another PostgreSQL (another checkout's run/?). Stop it first." >&2
+      exit 1
+    fi
     as_postgres "$PGBIN/pg_ctl" -D "$PGDATA" -l "$PGDATA/server.log" -w start \
       -o "-c listen_addresses=127.0.0.1 -p $PRM_DB_PORT -k $PGSOCK -c fsync=off -c synchronous_commit=off" >/dev/null
   fi
