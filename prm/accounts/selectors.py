@@ -6,8 +6,10 @@ from prm.accounts.permissions import is_partner
 
 
 def partner_org_list(*, search="", partner_type="", country="", status="", channel_manager_id=None):
-    orgs = PartnerOrg.objects.select_related("channel_manager__user").order_by("name").annotate(
-        user_count=Count("memberships", filter=Q(memberships__is_active=True))
+    orgs = (
+        PartnerOrg.objects.select_related("channel_manager__user")
+        .order_by("name")
+        .annotate(user_count=Count("memberships", filter=Q(memberships__is_active=True)))
     )
     if search:
         orgs = orgs.filter(name__icontains=search)

@@ -1,3 +1,4 @@
+from allauth.core import ratelimit
 from django.contrib import messages
 from django.contrib.auth import login
 from django.core.exceptions import PermissionDenied
@@ -160,6 +161,10 @@ def membership_deactivate(request, membership_id):
     )
 
 
+def _login_attempt_allowed(request, email):
+    return ratelimit.consume(request, action="login_failed", key=email, dry_run=True)
+
+
 def invitation_accept(request, token):
     """Public: the link from the invitation e-mail. Creates the account, adds an existing account (its
     password proves it), or adds the signed-in user."""
@@ -173,7 +178,11 @@ def invitation_accept(request, token):
     form_class = ExistingAccountForm if has_account else AcceptInvitationForm
     form = form_class(request.POST or None) if signed_in is None else None
     error, status = None, 200
-    if request.method == "POST" and (form is None or form.is_valid()):
+    # Proving an existing account's password here counts against the same failed-login limit as signing in.
+    if request.method == "POST" and has_account and not _login_attempt_allowed(request, invitation.email):
+        form.add_error(None, _("Too many failed attempts. Try again later."))
+        status = 429
+    elif request.method == "POST" and (form is None or form.is_valid()):
         data = form.cleaned_data if form is not None else {}
         try:
             membership = services.invitation_accept(
@@ -184,6 +193,8 @@ def invitation_accept(request, token):
             )
         except DomainError as exc:
             error, status = exc.message, exc.status
+            if exc.code == "password_incorrect":
+                ratelimit.consume(request, action="login_failed", key=invitation.email)
             if form is not None:
                 apply_domain_error(form, exc)
         else:

@@ -370,6 +370,20 @@ def test_an_existing_account_with_a_wrong_password_joins_nothing(world):
     assert SESSION_KEY not in visitor.session
 
 
+def test_guessing_an_existing_accounts_password_on_the_invitation_is_rate_limited(world):
+    token = _invite_charlie(world)
+    visitor = anonymous_client(world.tenant_a)
+    for _attempt in range(5):
+        assert visitor.post(f"/invitations/{token}/", {"password1": NEW_PASSWORD}).status_code == 400
+
+    response = visitor.post(f"/invitations/{token}/", {"password1": PASSWORD})
+
+    assert response.status_code == 429
+    assert "Too many failed attempts" in page_text(response)
+    with tenant_scope(world.tenant_a):
+        assert not Membership.objects.filter(user=world.charlie).exists()
+
+
 def test_a_former_member_invited_again_is_reactivated_with_the_new_role(world):
     with tenant_scope(world.tenant_a):
         deactivated = membership_of(world.una, world.tenant_a)
