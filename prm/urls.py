@@ -8,6 +8,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("", include("prm.accounts.urls")),
     path("catalog/", include("prm.catalog.urls")),
+    path("pos/", include("pos.urls")),
     path("audit/", include("prm.audit.urls")),
     path("notifications/", include("prm.notifications.urls")),
     path("files/", include("prm.files.urls")),

@@ -117,8 +117,8 @@ class Membership(TenantModel):
             models.UniqueConstraint(fields=["tenant", "user"], name="one_membership_per_user_per_tenant"),
             models.CheckConstraint(
                 condition=(
-                    models.Q(role__in=[r.value for r in PARTNER_ROLES], partner_org__isnull=False)
-                    | models.Q(role__in=[r.value for r in VENDOR_ROLES], partner_org__isnull=True)
+                    models.Q(role__in=sorted(r.value for r in PARTNER_ROLES), partner_org__isnull=False)
+                    | models.Q(role__in=sorted(r.value for r in VENDOR_ROLES), partner_org__isnull=True)
                 ),
                 name="partner_roles_have_an_org_vendor_roles_none",
             ),

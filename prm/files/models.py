@@ -15,6 +15,7 @@ class StoredFile(TenantModel):
     class Purpose(models.TextChoices):
         LOGO = "logo", "Logo"
         CATALOG_IMPORT = "catalog_import", "Product import"
+        POS_IMPORT = "pos_import", "Sales-out report"
 
     purpose = models.CharField(max_length=40, choices=Purpose.choices)
     original_name = models.CharField(max_length=255)

@@ -98,7 +98,9 @@ class TenantModel(models.Model):
     """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    tenant = models.ForeignKey(Tenant, on_delete=models.PROTECT, related_name="+", editable=False)
+    # No single-column index: the (tenant_id, id) unique key that prm.tenancy.rls adds to every tenant table serves
+    # every lookup by tenant.
+    tenant = models.ForeignKey(Tenant, on_delete=models.PROTECT, related_name="+", editable=False, db_index=False)
 
     all_tenants = models.Manager()
     objects = TenantScopedManager()

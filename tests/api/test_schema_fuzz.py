@@ -18,12 +18,15 @@ from hypothesis import strategies as st
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 
+from pos.models import PosLine
+from pos.services.imports import pos_lines_submit
 from prm.accounts.models import Membership
 from prm.accounts.services import api_token_create, invitation_create
 from prm.audit.models import AuditEvent
 from prm.tenancy.context import tenant_scope
 from tests.conftest import host_of
 from tests.factories import PriceListFactory, ProductFactory
+from tests.factories.populate import pos_line
 
 HTTP_METHODS = ("get", "post", "put", "patch", "delete")
 OPERATIONS = sorted(
@@ -65,6 +68,11 @@ def api_world(world):
             partner_org=world.org1,
         )
         _token, key = api_token_create(user=world.alice, name="schemathesis")
+        pos_import, _results = pos_lines_submit(
+            actor_membership=Membership.objects.get(user=world.alice),
+            partner_org=world.org1,
+            lines=[pos_line("FUZZ-1", product.sku), pos_line("FUZZ-2", "NO-SUCH-SKU")],
+        )
         real_ids = {
             "partner-orgs": world.org1.pk,
             "users": Membership.objects.get(user=world.una).pk,
@@ -72,6 +80,8 @@ def api_world(world):
             "products": product.pk,
             "price-lists": price_list.pk,
             "audit-events": AuditEvent.objects.first().pk,
+            "pos/imports": pos_import.pk,
+            "pos/lines": PosLine.objects.get(pos_import=pos_import).pk,
         }
     world.alice_key = key
     world.real_ids = {name: str(pk) for name, pk in real_ids.items()}
@@ -88,7 +98,14 @@ def api_schema(api_world):
 def test_every_api_resource_is_fuzzed():
     paths = {path for _method, path in OPERATIONS}
     assert "/api/v1/me/" in paths
-    assert {p.split("/")[3] for p in paths} >= {"partner-orgs", "users", "invitations", "products", "price-lists"}
+    assert {p.split("/")[3] for p in paths} >= {
+        "partner-orgs",
+        "users",
+        "invitations",
+        "products",
+        "price-lists",
+        "pos",
+    }
     assert ("PATCH", "/api/v1/products/{id}/") in OPERATIONS
 
 
@@ -97,7 +114,7 @@ def test_no_api_operation_answers_a_server_error_to_generated_requests(api_world
     operation = api_schema[path][method]
     strategies = [operation.as_strategy(mode) for mode in GenerationMode]
     if "{id}" in path:
-        real_id = {"id": api_world.real_ids[path.split("/")[3]]}
+        real_id = {"id": api_world.real_ids[path.split("/{id}")[0].removeprefix("/api/v1/")]}
         strategies += [operation.as_strategy(mode, path_parameters=real_id) for mode in GenerationMode]
     auth = {"Authorization": f"Token {api_world.alice_key}"}
     base_url = f"http://{host_of(api_world.tenant_a)}"

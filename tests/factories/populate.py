@@ -4,6 +4,8 @@ import datetime
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from pos.models import ColumnMapping, PartnerPartNumber, PosLine, PosReject
+from pos.services.imports import pos_lines_submit
 from prm.accounts.services import api_token_create, invitation_create
 from prm.audit.services import record
 from prm.catalog.models import Price
@@ -56,6 +58,23 @@ def populate_tenant(tenant, *, admin_membership, partner_org, marker):
             allowed={"image"},
             public=True,
         )
+        part_number = PartnerPartNumber.objects.create(
+            partner_org=partner_org, partner_sku=f"{marker}-PN", product=product
+        )
+        pos_import, _results = pos_lines_submit(
+            actor_membership=admin_membership,
+            partner_org=partner_org,
+            lines=[pos_line(f"{marker}-INV-1", product.sku), pos_line(f"{marker}-INV-2", "NO-SUCH-SKU")],
+        )
+        pos_line_row = PosLine.objects.get(pos_import=pos_import)
+        pos_reject = PosReject.objects.get(pos_import=pos_import)
+        mapping = ColumnMapping.objects.create(
+            partner_org=partner_org,
+            name=f"{marker} template",
+            header=["a"],
+            header_signature=marker,
+            columns={"sku": 0},
+        )
     return {
         "product": product,
         "price_list": price_list,
@@ -70,4 +89,24 @@ def populate_tenant(tenant, *, admin_membership, partner_org, marker):
         "logo": logo,
         "partner_org": partner_org,
         "membership": admin_membership,
+        "part_number": part_number,
+        "pos_import": pos_import,
+        "pos_line": pos_line_row,
+        "pos_reject": pos_reject,
+        "column_mapping": mapping,
+    }
+
+
+def pos_line(invoice_number, sku, **overrides):
+    """One sales line as the API takes it."""
+    return {
+        "invoice_number": invoice_number,
+        "invoice_date": "2026-03-02",
+        "sku": sku,
+        "quantity": 3,
+        "unit_price": "120.50",
+        "currency": "USD",
+        "end_customer_name": "Initech GmbH",
+        "end_customer_country": "DE",
+        **overrides,
     }

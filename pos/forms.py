@@ -1,0 +1,101 @@
+import re
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from pos.models import REQUIRED_FIELDS, DateFormat, DecimalSeparator, Field
+from pos.selectors import upload_partners
+from prm.accounts.models import PartnerOrg
+from prm.accounts.permissions import is_partner
+from prm.forms import StyledForm
+
+# Header words that suggest a field, for the first guess on the mapping page.
+FIELD_HINTS = {
+    Field.INVOICE_NUMBER: r"invoice.?(no|num|#|id)|^invoice$|inv.?no|document",
+    Field.INVOICE_DATE: r"date",
+    Field.INVOICE_LINE: r"line",
+    Field.SKU: r"sku|part|item|material|product.?(code|no)",
+    Field.QUANTITY: r"qty|quantity|units",
+    Field.UNIT_PRICE: r"price|unit.?cost",
+    Field.CURRENCY: r"currency|curr|ccy",
+    Field.END_CUSTOMER_NAME: r"(end.?)?customer.?name|end.?user|^customer$|sold.?to|ship.?to.?name",
+    Field.END_CUSTOMER_COUNTRY: r"country",
+    Field.END_CUSTOMER_DOMAIN: r"domain|web|url",
+    Field.END_CUSTOMER_POSTCODE: r"post|zip",
+    Field.RESELLER_NAME: r"reseller|dealer",
+}
+
+
+class UploadForm(StyledForm):
+    file = forms.FileField(label=_("Sales-out report (CSV or XLSX)"))
+    partner_org = forms.ModelChoiceField(label=_("Partner"), queryset=PartnerOrg.all_tenants.none())
+
+    def __init__(self, *args, viewer, **kwargs):
+        super().__init__(*args, **kwargs)
+        if is_partner(viewer):
+            del self.fields["partner_org"]
+        else:
+            self.fields["partner_org"].queryset = upload_partners(viewer)
+
+
+def guess_columns(header):
+    guesses, taken = {}, set()
+    for field, pattern in FIELD_HINTS.items():
+        for index, name in enumerate(header):
+            if index not in taken and re.search(pattern, name, re.IGNORECASE):
+                guesses[field.value] = index
+                taken.add(index)
+                break
+    return guesses
+
+
+class MappingForm(StyledForm):
+    """One select per field, listing the file's columns; plus the file's date and number formats."""
+
+    name = forms.CharField(label=_("Template name"), max_length=100, required=False)
+    date_format = forms.ChoiceField(label=_("Date format"), choices=DateFormat.choices)
+    decimal_separator = forms.ChoiceField(label=_("Numbers are written like"), choices=DecimalSeparator.choices)
+    default_currency = forms.CharField(
+        label=_("Currency when the file has none (ISO 4217)"), max_length=3, required=False
+    )
+
+    def __init__(self, *args, header, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [("", "—")] + [(str(i), f"{i + 1}. {name}") for i, name in enumerate(header)]
+        for field in Field:
+            required = field in REQUIRED_FIELDS
+            label = f"{field.label}{' *' if required else ''}"
+            self.fields[f"col_{field.value}"] = forms.ChoiceField(label=label, choices=choices, required=False)
+            self.fields[f"col_{field.value}"].widget.attrs["class"] = "form-select"
+        self.initial.update({f"col_{f}": str(i) for f, i in guess_columns(header).items()})
+
+    def columns(self):
+        return {f.value: self.cleaned_data.get(f"col_{f.value}") for f in Field}
+
+
+class LineFilterForm(StyledForm):
+    partner_org = forms.ModelChoiceField(label=_("Partner"), queryset=PartnerOrg.all_tenants.none(), required=False)
+    sku = forms.CharField(label=_("SKU"), required=False, max_length=64)
+    date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    country = forms.CharField(label=_("Country"), required=False, max_length=2)
+
+    def __init__(self, *args, viewer, **kwargs):
+        super().__init__(*args, **kwargs)
+        if is_partner(viewer):
+            del self.fields["partner_org"]
+        else:
+            self.fields["partner_org"].queryset = PartnerOrg.objects.all()
+
+
+class PartNumberForm(StyledForm):
+    partner_org = forms.ModelChoiceField(label=_("Partner"), queryset=PartnerOrg.all_tenants.none())
+    partner_sku = forms.CharField(label=_("Partner part number"), max_length=64)
+    product_sku = forms.CharField(label=_("Vendor SKU"), max_length=64)
+
+    def __init__(self, *args, viewer, **kwargs):
+        super().__init__(*args, **kwargs)
+        if is_partner(viewer):
+            del self.fields["partner_org"]
+        else:
+            self.fields["partner_org"].queryset = upload_partners(viewer)

@@ -1,0 +1,229 @@
+"""Channel point-of-sale (sales-out) data: partner part-number cross-references, saved column mappings,
+import jobs, the validated lines and the rejected ones."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
+
+from prm.tenancy.models import TenantModel
+
+
+class Field(models.TextChoices):
+    """The fields a sales-out line maps to. `invoice_line` makes the line's identity exact when the file has it."""
+
+    INVOICE_NUMBER = "invoice_number", _("Invoice number")
+    INVOICE_DATE = "invoice_date", _("Invoice / ship date")
+    INVOICE_LINE = "invoice_line", _("Invoice line number")
+    SKU = "sku", _("SKU or partner part number")
+    QUANTITY = "quantity", _("Quantity")
+    UNIT_PRICE = "unit_price", _("Unit price")
+    CURRENCY = "currency", _("Currency")
+    END_CUSTOMER_NAME = "end_customer_name", _("End-customer name")
+    END_CUSTOMER_COUNTRY = "end_customer_country", _("End-customer country")
+    END_CUSTOMER_DOMAIN = "end_customer_domain", _("End-customer web domain")
+    END_CUSTOMER_POSTCODE = "end_customer_postcode", _("End-customer postcode")
+    RESELLER_NAME = "reseller_name", _("Reporting reseller (two-tier)")
+
+
+REQUIRED_FIELDS = (
+    Field.INVOICE_NUMBER,
+    Field.INVOICE_DATE,
+    Field.SKU,
+    Field.QUANTITY,
+    Field.UNIT_PRICE,
+    Field.END_CUSTOMER_NAME,
+    Field.END_CUSTOMER_COUNTRY,
+)
+
+
+class DateFormat(models.TextChoices):
+    ISO = "YYYY-MM-DD", "YYYY-MM-DD"
+    DMY_SLASH = "DD/MM/YYYY", "DD/MM/YYYY"
+    MDY_SLASH = "MM/DD/YYYY", "MM/DD/YYYY"
+    DMY_DOT = "DD.MM.YYYY", "DD.MM.YYYY"
+    DMY_DASH = "DD-MM-YYYY", "DD-MM-YYYY"
+    COMPACT = "YYYYMMDD", "YYYYMMDD"
+
+
+class DecimalSeparator(models.TextChoices):
+    POINT = ".", _("1,234.56")
+    COMMA = ",", _("1.234,56")
+
+
+class PartnerPartNumber(TenantModel):
+    """A partner's own part number for one of the vendor's products (SKU cross-reference)."""
+
+    partner_org = models.ForeignKey("accounts.PartnerOrg", on_delete=models.CASCADE, related_name="part_numbers")
+    partner_sku = models.CharField(_("partner part number"), max_length=64)
+    product = models.ForeignKey("catalog.Product", on_delete=models.CASCADE, related_name="partner_part_numbers")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["partner_sku"]
+        constraints = [
+            models.UniqueConstraint(
+                "tenant", "partner_org", Lower("partner_sku"), name="partner_part_number_unique_per_partner"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.partner_sku} → {self.product.sku}"
+
+
+class ColumnMapping(TenantModel):
+    """A partner's saved template: which column of its file holds which field, and how dates and decimals
+    are written. Applied automatically to later files with the same header."""
+
+    partner_org = models.ForeignKey("accounts.PartnerOrg", on_delete=models.CASCADE, related_name="pos_mappings")
+    name = models.CharField(_("name"), max_length=100)
+    header = models.JSONField(help_text="The column names of the file the template was made from.")
+    header_signature = models.CharField(max_length=64)
+    columns = models.JSONField(help_text="{field: column index}")
+    date_format = models.CharField(_("date format"), max_length=12, choices=DateFormat.choices, default=DateFormat.ISO)
+    decimal_separator = models.CharField(
+        _("decimal separator"), max_length=1, choices=DecimalSeparator.choices, default=DecimalSeparator.POINT
+    )
+    default_currency = models.CharField(
+        _("currency when the file has none"), max_length=3, blank=True, help_text=_("ISO 4217 code")
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant", "partner_org", "header_signature"], name="one_mapping_per_partner_header"
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class PosImport(TenantModel):
+    """One uploaded sales-out file and the job that validates and loads it.
+
+    Invariant once completed: lines_accepted + lines_rejected = lines_read."""
+
+    class Status(models.TextChoices):
+        NEEDS_MAPPING = "needs_mapping", _("Waiting for a column mapping")
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        COMPLETED = "completed", _("Completed")
+        FAILED = "failed", _("Failed")
+
+    class Source(models.TextChoices):
+        FILE = "file", _("File upload")
+        API = "api", _("API lines")
+
+    partner_org = models.ForeignKey("accounts.PartnerOrg", on_delete=models.PROTECT, related_name="pos_imports")
+    source = models.CharField(max_length=10, choices=Source.choices, default=Source.FILE)
+    file = models.ForeignKey("files.StoredFile", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    file_kind = models.CharField(max_length=10, blank=True)  # csv / xlsx
+    file_sha256 = models.CharField(max_length=64, blank=True)
+    encoding = models.CharField(max_length=20, blank=True)
+    delimiter = models.CharField(max_length=1, blank=True)
+    header = models.JSONField(default=list)
+    mapping = models.ForeignKey(ColumnMapping, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.QUEUED)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    lines_read = models.PositiveIntegerField(default=0)
+    lines_accepted = models.PositiveIntegerField(default=0)
+    lines_rejected = models.PositiveIntegerField(default=0)
+    reject_reasons = models.JSONField(default=dict, help_text="{reason code: count}")
+    error_code = models.CharField(max_length=50, blank=True)
+    error_message = models.TextField(blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["tenant", "partner_org", "created_at"], name="pos_import_partner_idx")]
+
+    def __str__(self):
+        name = self.file.original_name if self.file_id else self.get_source_display()
+        return f"{name} ({self.get_status_display()})"
+
+    @property
+    def accept_rate(self):
+        return self.lines_accepted / self.lines_read if self.lines_read else None
+
+
+class PosLine(TenantModel):
+    """A validated sales-out line: the ground truth rebates, tiers, inventory and analytics read.
+
+    Identity (the unique index, see docs/pos.md): partner, invoice number (case-insensitive), product and
+    `line_key` — "L:<invoice line number>" when the file has one, else "Q:<quantity>@<unit price>".
+    The foreign keys are resolved by the import's joins within the tenant and guarded by the composite
+    same-tenant keys of prm.tenancy.rls; Django's own single-column FK constraints are left off (redundant,
+    and each costs a check per inserted line)."""
+
+    partner_org = models.ForeignKey(
+        "accounts.PartnerOrg", on_delete=models.PROTECT, related_name="pos_lines", db_constraint=False, db_index=False
+    )
+    pos_import = models.ForeignKey(
+        PosImport, on_delete=models.PROTECT, related_name="lines", db_constraint=False, db_index=False
+    )
+    line_number = models.PositiveIntegerField()
+    invoice_number = models.CharField(max_length=64)
+    invoice_key = models.CharField(max_length=64)  # lower-cased invoice number, for the identity
+    invoice_date = models.DateField()
+    line_key = models.CharField(max_length=80)
+    product = models.ForeignKey(
+        "catalog.Product", on_delete=models.PROTECT, related_name="pos_lines", db_constraint=False, db_index=False
+    )
+    reported_sku = models.CharField(max_length=64)
+    quantity = models.IntegerField()
+    unit_price = models.DecimalField(max_digits=14, decimal_places=4)
+    currency = models.CharField(max_length=3)
+    end_customer_name = models.CharField(max_length=200)
+    end_customer_key = models.CharField(max_length=200)  # normalised: lower case, single spaces
+    end_customer_country = models.CharField(max_length=2)
+    end_customer_domain = models.CharField(max_length=253, blank=True)
+    end_customer_postcode = models.CharField(max_length=20, blank=True)
+    reseller_name = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-invoice_date", "invoice_number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant", "partner_org", "invoice_key", "product", "line_key"], name="pos_line_identity"
+            ),
+            models.CheckConstraint(condition=~models.Q(quantity=0), name="pos_line_quantity_not_zero"),
+        ]
+        indexes = [models.Index(fields=["tenant", "invoice_date"], name="pos_line_date_idx")]
+
+    def __str__(self):
+        return f"{self.invoice_number} {self.reported_sku} × {self.quantity}"
+
+
+class PosReject(TenantModel):
+    """A line of an import that was not loaded, with its original values and the reason."""
+
+    pos_import = models.ForeignKey(PosImport, on_delete=models.CASCADE, related_name="rejects", db_index=False)
+    line_number = models.PositiveIntegerField()
+    reason_code = models.CharField(max_length=50)
+    raw_values = models.JSONField()
+
+    class Meta:
+        ordering = ["line_number"]
+        indexes = [models.Index(fields=["tenant", "pos_import", "line_number"], name="pos_reject_import_idx")]
+
+    def __str__(self):
+        return f"line {self.line_number}: {self.reason_code}"
+
+
+class CountryAlias(models.Model):
+    """Platform reference data (no tenant): ways a file may write a country → ISO 3166-1 alpha-2."""
+
+    alias = models.CharField(max_length=100, primary_key=True)  # lower case
+    code = models.CharField(max_length=2)
+
+    def __str__(self):
+        return f"{self.alias} → {self.code}"

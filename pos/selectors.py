@@ -1,0 +1,86 @@
+from django.db.models import Count, F, Sum
+
+from pos.models import ColumnMapping, PartnerPartNumber, PosImport, PosLine, PosReject
+from prm.accounts.models import PartnerOrg
+from prm.accounts.permissions import is_partner
+
+
+def visible_imports(viewer):
+    imports = PosImport.objects.select_related("partner_org", "file", "uploaded_by")
+    if is_partner(viewer):
+        return imports.filter(partner_org_id=viewer.partner_org_id)
+    return imports
+
+
+def visible_lines(viewer, *, partner_org=None, product=None, sku="", date_from=None, date_to=None, country=""):
+    lines = PosLine.objects.select_related("product", "partner_org")
+    if is_partner(viewer):
+        lines = lines.filter(partner_org_id=viewer.partner_org_id)
+    if partner_org:
+        lines = lines.filter(partner_org=partner_org)
+    if product:
+        lines = lines.filter(product=product)
+    if sku:
+        lines = lines.filter(product__sku__iexact=sku)
+    if date_from:
+        lines = lines.filter(invoice_date__gte=date_from)
+    if date_to:
+        lines = lines.filter(invoice_date__lte=date_to)
+    if country:
+        lines = lines.filter(end_customer_country=country.upper())
+    return lines
+
+
+def rejects_of(pos_import):
+    return PosReject.objects.filter(pos_import=pos_import).order_by("line_number")
+
+
+def visible_mappings(viewer):
+    mappings = ColumnMapping.objects.select_related("partner_org")
+    if is_partner(viewer):
+        return mappings.filter(partner_org_id=viewer.partner_org_id)
+    return mappings
+
+
+def visible_part_numbers(viewer):
+    numbers = PartnerPartNumber.objects.select_related("partner_org", "product")
+    if is_partner(viewer):
+        return numbers.filter(partner_org_id=viewer.partner_org_id)
+    return numbers
+
+
+def data_quality(viewer):
+    """Per partner: files, lines read / accepted / rejected, accept rate, and the reasons lines were
+    rejected, most frequent first."""
+    imports = visible_imports(viewer).filter(status=PosImport.Status.COMPLETED)
+    totals = (
+        imports.values("partner_org_id", name=F("partner_org__name"))
+        .annotate(
+            files=Count("id"), read=Sum("lines_read"), accepted=Sum("lines_accepted"), rejected=Sum("lines_rejected")
+        )
+        .order_by("name")
+    )
+    reasons = (
+        PosReject.objects.filter(pos_import__in=imports)
+        .values("pos_import__partner_org_id", "reason_code")
+        .annotate(n=Count("id"))
+        .order_by("-n")
+    )
+    by_partner = {}
+    for row in reasons:
+        by_partner.setdefault(row["pos_import__partner_org_id"], []).append((row["reason_code"], row["n"]))
+    return [
+        {
+            **row,
+            "accept_rate": row["accepted"] / row["read"] if row["read"] else None,
+            "top_reasons": by_partner.get(row["partner_org_id"], [])[:5],
+        }
+        for row in totals
+    ]
+
+
+def upload_partners(viewer):
+    """The organisations `viewer` may upload for."""
+    if is_partner(viewer):
+        return PartnerOrg.objects.filter(pk=viewer.partner_org_id)
+    return PartnerOrg.objects.filter(status=PartnerOrg.Status.ACTIVE)

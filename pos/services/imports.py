@@ -1,0 +1,465 @@
+"""POS use cases: upload a file, map its columns, run the load, send lines as JSON, recover stalled jobs."""
+
+import hashlib
+import logging
+import time
+from datetime import timedelta
+
+from django.core.cache import cache
+from django.db import InterfaceError, OperationalError, connection, transaction
+from django.db.models import F
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from pos.models import REQUIRED_FIELDS, ColumnMapping, DateFormat, DecimalSeparator, Field, PosImport, PosReject
+from pos.services import pipeline
+from pos.services.reading import FileUnreadable, Layout, csv_rows, detect_csv, detect_xlsx, xlsx_rows
+from prm.accounts.models import PartnerOrg, Role
+from prm.accounts.permissions import has_role, is_partner
+from prm.audit.services import record
+from prm.files.models import StoredFile
+from prm.files.services import stored_file_create, stored_file_open
+from prm.files.validation import UploadRejected, sniff
+from prm.notifications.services import notify
+from prm.services import DomainError
+from prm.tenancy.context import require_current_tenant
+from prm.tenancy.services import validate_currency
+
+logger = logging.getLogger(__name__)
+
+UPLOADER_STAFF_ROLES = {Role.VENDOR_ADMIN, Role.CHANNEL_MANAGER}
+API_MAX_LINES = 10_000
+PROGRESS_TTL = 24 * 3600
+STALLED_AFTER = timedelta(minutes=10)
+
+REJECT_REASONS = {
+    "wrong_column_count": "The line does not have as many columns as the header.",
+    "missing_currency": "The currency is missing and the template has no default currency.",
+    "value_too_long": "A value is too long (invoice number and SKU: 64 characters, names: 200).",
+    "invalid_date": "The invoice date is not a real date in the template's date format.",
+    "invalid_quantity": "The quantity is not a whole number.",
+    "zero_quantity": "The quantity is zero.",
+    "invalid_unit_price": "The unit price is not a positive number.",
+    "invalid_currency": "The currency is not an ISO 4217 code.",
+    "unknown_sku": "The SKU is neither a catalogue SKU nor one of the partner's part numbers.",
+    "inactive_product": "The product is not active any more.",
+    "unknown_country": "The end customer's country is not recognised.",
+    "duplicate_in_file": "The same line appears earlier in this file.",
+    "duplicate_of_loaded_line": "This line was loaded already, from an earlier file.",
+    **{f"missing_{f.value}": f"{f.label} is missing." for f in REQUIRED_FIELDS},
+}
+
+
+def reject_reason_text(code):
+    return str(REJECT_REASONS.get(code, code))
+
+
+def header_signature(header):
+    return hashlib.sha256("\x1f".join(h.strip().lower() for h in header).encode()).hexdigest()
+
+
+# --- progress (kept in the cache: the load's own transaction is invisible until it commits) ----------------
+
+
+def _progress_key(import_id):
+    return f"pos-import-progress:{import_id}"
+
+
+class ImportProgress:
+    """Writes the running job's progress to the cache, at most a few times a second."""
+
+    def __init__(self, import_id, total_bytes):
+        self.key = _progress_key(import_id)
+        self.state = {"phase": "reading", "bytes_read": 0, "total_bytes": total_bytes, "lines_read": 0}
+        self.last_write = 0.0
+        cache.set(self.key, self.state, PROGRESS_TTL)
+
+    def __call__(self, **changes):
+        phase_changed = "phase" in changes and changes["phase"] != self.state["phase"]
+        self.state.update(changes)
+        now = time.monotonic()
+        if phase_changed or now - self.last_write > 0.5:
+            self.last_write = now
+            cache.set(self.key, self.state, PROGRESS_TTL)
+
+
+def import_progress(pos_import):
+    """What a page shows about a job: counts when it is finished, the live progress while it runs."""
+    if pos_import.status in (PosImport.Status.COMPLETED, PosImport.Status.FAILED):
+        return {"phase": pos_import.status, "percent": 100}
+    state = cache.get(_progress_key(pos_import.pk)) or {"phase": pos_import.status}
+    total = state.get("total_bytes") or 0
+    if state.get("phase") == "reading" and total:
+        percent = min(70, int(70 * state.get("bytes_read", 0) / total))
+    else:
+        percent = {"validating": 80, "loading": 90}.get(state.get("phase"), 0)
+    return {**state, "percent": percent}
+
+
+# --- upload and mapping ------------------------------------------------------------------------------------
+
+
+def partner_for_upload(actor_membership, partner_org):
+    """The organisation whose data `actor_membership` sends: a partner's own, or the one vendor staff chose."""
+    if is_partner(actor_membership):
+        if partner_org is not None and partner_org.pk != actor_membership.partner_org_id:
+            raise DomainError("You can upload only your own organisation's sales.", code="forbidden", status=403)
+        return actor_membership.partner_org
+    if not has_role(actor_membership, UPLOADER_STAFF_ROLES):
+        raise DomainError("Your role may not upload sales reports.", code="forbidden", status=403)
+    if partner_org is None:
+        raise DomainError("Choose the partner whose sales these are.", code="partner_required")
+    if partner_org.status != PartnerOrg.Status.ACTIVE:
+        raise DomainError(f"{partner_org.name} is not an active partner.", code="inactive_partner")
+    return partner_org
+
+
+def _detect(upload, kind):
+    upload.seek(0)
+    try:
+        return detect_csv(upload) if kind == "csv" else detect_xlsx(upload)
+    except FileUnreadable as exc:
+        raise DomainError(exc.message, code=exc.code) from exc
+    finally:
+        upload.seek(0)
+
+
+@transaction.atomic
+def pos_import_create(*, actor_membership, upload, partner_org=None, mapping=None):
+    """Accept a sales-out file for a partner. Returns the job: queued when a template applies (the given
+    `mapping`, else the partner's template for this header), else waiting for a mapping."""
+    partner_org = partner_for_upload(actor_membership, partner_org)
+    try:
+        sniffed = sniff(upload, allowed={"csv", "xlsx"})
+    except UploadRejected as exc:
+        raise DomainError(exc.message, code=exc.code) from exc
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    sha = digest.hexdigest()
+    earlier = (
+        PosImport.objects.filter(partner_org=partner_org, file_sha256=sha)
+        .exclude(status=PosImport.Status.FAILED)
+        .first()
+    )
+    if earlier is not None:
+        raise DomainError(
+            f"This file was already uploaded on {earlier.created_at:%Y-%m-%d %H:%M} UTC; nothing changed.",
+            code="duplicate_file",
+            status=409,
+        )
+    layout = _detect(upload, sniffed.kind)
+    signature = header_signature(layout.header)
+    if mapping is not None and (mapping.partner_org_id != partner_org.pk or mapping.header_signature != signature):
+        raise DomainError("That template was made for another partner or another file layout.", code="wrong_mapping")
+    mapping = mapping or ColumnMapping.objects.filter(partner_org=partner_org, header_signature=signature).first()
+    stored = stored_file_create(
+        upload=upload,
+        purpose=StoredFile.Purpose.POS_IMPORT,
+        allowed={"csv", "xlsx"},
+        uploaded_by=actor_membership.user,
+        partner_org=partner_org,
+    )
+    pos_import = PosImport.objects.create(
+        partner_org=partner_org,
+        file=stored,
+        file_kind=layout.kind,
+        file_sha256=sha,
+        encoding=layout.encoding,
+        delimiter=layout.delimiter if layout.kind == "csv" else "",
+        header=layout.header,
+        mapping=mapping,
+        status=PosImport.Status.QUEUED if mapping else PosImport.Status.NEEDS_MAPPING,
+        uploaded_by=actor_membership.user,
+    )
+    record(
+        action="pos_import.create",
+        actor=actor_membership.user,
+        obj=pos_import,
+        after={"file": stored.original_name, "partner_org": str(partner_org.pk), "status": pos_import.status},
+    )
+    if mapping is not None:
+        _queue(pos_import)
+    return pos_import
+
+
+def _queue(pos_import):
+    from pos.tasks import run_pos_import
+
+    tenant_id, import_id = str(pos_import.tenant_id), str(pos_import.pk)
+    transaction.on_commit(lambda: run_pos_import.delay(tenant_id=tenant_id, import_id=import_id))
+
+
+def file_preview(pos_import):
+    """The header and first rows of a job's file, for the mapping page."""
+    with stored_file_open(pos_import.file) as handle:
+        try:
+            layout = detect_csv(handle) if pos_import.file_kind == "csv" else detect_xlsx(handle)
+        except FileUnreadable:
+            return []
+    return layout.preview
+
+
+def _clean_columns(columns, header, default_currency):
+    cleaned = {}
+    used = {}
+    for field, index in columns.items():
+        if index in (None, ""):
+            continue
+        if field not in Field.values:
+            raise DomainError(f"{field!r} is not a field of a sales line.", code="invalid_field")
+        try:
+            index = int(index)
+        except (TypeError, ValueError) as exc:
+            raise DomainError(f"Column {index!r} is not a column number.", code="invalid_column") from exc
+        if not 0 <= index < len(header):
+            raise DomainError(f"The file has no column {index + 1}.", code="invalid_column")
+        if index in used:
+            raise DomainError(
+                f"Column “{header[index]}” is mapped twice ({Field(used[index]).label}, {Field(field).label}).",
+                code="column_mapped_twice",
+            )
+        used[index] = field
+        cleaned[field] = index
+    missing = [f for f in REQUIRED_FIELDS if f.value not in cleaned]
+    if Field.CURRENCY.value not in cleaned and not default_currency:
+        missing.append(Field.CURRENCY)
+    if missing:
+        raise DomainError(
+            "Map these fields: " + ", ".join(str(Field(f).label) for f in missing) + ".", code="fields_unmapped"
+        )
+    return cleaned
+
+
+@transaction.atomic
+def column_mapping_save(*, actor, pos_import, name, columns, date_format, decimal_separator, default_currency=""):
+    """Save the partner's template for this file's header (replacing an older one) and queue the job."""
+    pos_import = PosImport.objects.select_for_update().get(pk=pos_import.pk)
+    if pos_import.status != PosImport.Status.NEEDS_MAPPING:
+        raise DomainError("This import is not waiting for a mapping.", code="not_waiting_for_mapping")
+    if date_format not in DateFormat.values:
+        raise DomainError(f"{date_format!r} is not a supported date format.", code="invalid_date_format")
+    if decimal_separator not in DecimalSeparator.values:
+        raise DomainError(f"{decimal_separator!r} is not a decimal separator.", code="invalid_decimal_separator")
+    default_currency = validate_currency(default_currency) if default_currency else ""
+    name = (name or "").strip() or f"{pos_import.partner_org.name} template"
+    cleaned = _clean_columns(columns, pos_import.header, default_currency)
+    mapping, _created = ColumnMapping.objects.update_or_create(
+        partner_org=pos_import.partner_org,
+        header_signature=header_signature(pos_import.header),
+        defaults={
+            "name": name[:100],
+            "header": pos_import.header,
+            "columns": cleaned,
+            "date_format": date_format,
+            "decimal_separator": decimal_separator,
+            "default_currency": default_currency,
+            "created_by": actor,
+        },
+    )
+    pos_import.mapping = mapping
+    pos_import.status = PosImport.Status.QUEUED
+    pos_import.save(update_fields=["mapping", "status"])
+    record(
+        action="pos_mapping.save",
+        actor=actor,
+        obj=mapping,
+        after={"columns": cleaned, "date_format": date_format, "decimal_separator": decimal_separator},
+    )
+    _queue(pos_import)
+    return mapping
+
+
+# --- the load ----------------------------------------------------------------------------------------------
+
+
+def _spec(pos_import, n_columns, columns, mapping):
+    return pipeline.LoadSpec(
+        tenant_id=pos_import.tenant_id,
+        partner_org_id=pos_import.partner_org_id,
+        import_id=pos_import.pk,
+        n_columns=n_columns,
+        columns=columns,
+        date_format=mapping.date_format,
+        decimal_separator=mapping.decimal_separator,
+        default_currency=mapping.default_currency,
+    )
+
+
+def _fill_stage_from_file(pos_import, progress):
+    layout = Layout(
+        pos_import.file_kind, pos_import.header, pos_import.encoding or "utf-8", pos_import.delimiter or ","
+    )
+    n_columns = len(layout.header)
+    pipeline.create_stage(connection.cursor(), n_columns)
+    with stored_file_open(pos_import.file) as handle:
+        if layout.kind == "csv":
+            if not pipeline.copy_raw_csv(handle, layout, n_columns, progress):
+                handle.seek(0)
+                pipeline.copy_rows(csv_rows(handle, layout), n_columns, progress, strict_width=True)
+        else:
+            pipeline.copy_rows(xlsx_rows(handle, layout), n_columns, progress, strict_width=False)
+    return n_columns
+
+
+def _try_lock(import_id):
+    """Only one worker loads a job: a transaction-scoped advisory lock, released if the worker dies."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_xact_lock(hashtextextended(%s, 42))", [f"pos-import:{import_id}"])
+        return cursor.fetchone()[0]
+
+
+def _finish(pos_import, result):
+    pos_import.lines_read = result.lines_read
+    pos_import.lines_accepted = result.lines_accepted
+    pos_import.lines_rejected = result.lines_rejected
+    pos_import.reject_reasons = result.reject_reasons
+    pos_import.status = PosImport.Status.COMPLETED
+    pos_import.finished_at = timezone.now()
+    pos_import.save(
+        update_fields=["lines_read", "lines_accepted", "lines_rejected", "reject_reasons", "status", "finished_at"]
+    )
+    record(
+        action="pos_import.complete",
+        obj=pos_import,
+        after={"read": result.lines_read, "accepted": result.lines_accepted, "rejected": result.lines_rejected},
+    )
+
+
+def _fail(import_id, code, message):
+    with transaction.atomic():
+        pos_import = PosImport.objects.select_for_update().get(pk=import_id)
+        pos_import.status = PosImport.Status.FAILED
+        pos_import.error_code, pos_import.error_message = code, message
+        pos_import.finished_at = timezone.now()
+        pos_import.save(update_fields=["status", "error_code", "error_message", "finished_at"])
+        record(action="pos_import.fail", obj=pos_import, after={"code": code, "message": message})
+        _tell_uploader(pos_import)
+
+
+def _tell_uploader(pos_import):
+    if pos_import.uploaded_by is None:
+        return
+    if pos_import.status == PosImport.Status.COMPLETED:
+        title = (
+            f"Sales report loaded: {pos_import.lines_accepted:,} lines accepted, {pos_import.lines_rejected:,} rejected"
+        )
+    else:
+        title = "Sales report failed: nothing was loaded"
+    notify(
+        recipients=[pos_import.uploaded_by],
+        title=title,
+        body=pos_import.error_message,
+        link=f"/pos/imports/{pos_import.pk}/",
+    )
+
+
+def pos_import_run(*, import_id):
+    """Load a queued job (the Celery task calls this). Idempotent: a finished job is left alone, a job whose
+    worker died is loaded again from the start (its transaction never committed), and a job another worker
+    is loading right now is skipped. Returns the job, or None when there was nothing to do."""
+    now = timezone.now()
+    claimed = PosImport.objects.filter(
+        pk=import_id, status__in=[PosImport.Status.QUEUED, PosImport.Status.RUNNING]
+    ).update(
+        status=PosImport.Status.RUNNING,
+        attempts=F("attempts") + 1,
+        started_at=Coalesce("started_at", now),
+        heartbeat_at=now,
+    )
+    if not claimed:
+        return None
+    try:
+        with transaction.atomic():
+            if not _try_lock(import_id):
+                return None
+            pos_import = PosImport.objects.select_related("mapping", "file", "uploaded_by").get(pk=import_id)
+            if pos_import.status != PosImport.Status.RUNNING or pos_import.mapping is None:
+                return None
+            progress = ImportProgress(import_id, pos_import.file.size)
+            n_columns = _fill_stage_from_file(pos_import, progress)
+            spec = _spec(pos_import, n_columns, pos_import.mapping.columns, pos_import.mapping)
+            result = pipeline.validate_and_load(spec, progress)
+            _finish(pos_import, result)
+            _tell_uploader(pos_import)
+            progress(phase="completed")
+            return pos_import
+    except FileUnreadable as exc:
+        _fail(import_id, exc.code, exc.message)
+    except (OperationalError, InterfaceError):
+        raise  # transient: the task retries; the job stays running and is loaded again
+    except Exception:
+        logger.exception("POS import %s failed", import_id)
+        _fail(
+            import_id,
+            "internal_error",
+            "The import stopped on an unexpected error; nothing was loaded. The portal's team has the details.",
+        )
+        raise
+    return None
+
+
+@transaction.atomic
+def pos_lines_submit(*, actor_membership, lines, partner_org=None):
+    """Validate and load sales lines sent as JSON through the same pipeline as files. Returns the job and
+    one result per line: {"line": n, "status": "accepted"} or {..., "status": "rejected", "reason": code}."""
+    partner_org = partner_for_upload(actor_membership, partner_org)
+    if not isinstance(lines, list) or not lines:
+        raise DomainError("Send a non-empty list of lines.", code="no_lines")
+    if len(lines) > API_MAX_LINES:
+        raise DomainError(
+            f"At most {API_MAX_LINES:,} lines per request; upload a file for more.", code="too_many_lines"
+        )
+    bad = [i for i, line in enumerate(lines, start=1) if not isinstance(line, dict)]
+    if bad:
+        raise DomainError(f"Each line must be an object (line {bad[0]} is not).", code="invalid_line")
+    field_order = list(Field.values)
+    pos_import = PosImport.objects.create(
+        partner_org=partner_org,
+        source=PosImport.Source.API,
+        status=PosImport.Status.RUNNING,
+        uploaded_by=actor_membership.user,
+        header=field_order,
+        started_at=timezone.now(),
+    )
+    pipeline.create_stage(connection.cursor(), len(field_order))
+    pipeline.copy_api_lines(lines, field_order)
+    spec = pipeline.LoadSpec(
+        tenant_id=pos_import.tenant_id,
+        partner_org_id=partner_org.pk,
+        import_id=pos_import.pk,
+        n_columns=len(field_order),
+        columns={f: i for i, f in enumerate(field_order)},
+        date_format=DateFormat.ISO,
+        decimal_separator=DecimalSeparator.POINT,
+        default_currency="",
+    )
+    result = pipeline.validate_and_load(spec, lambda **_: None)
+    _finish(pos_import, result)
+    rejected = dict(PosReject.objects.filter(pos_import=pos_import).values_list("line_number", "reason_code"))
+    results = [
+        {"line": n, "status": "rejected", "reason": rejected[n], "detail": reject_reason_text(rejected[n])}
+        if n in rejected
+        else {"line": n, "status": "accepted"}
+        for n in range(1, len(lines) + 1)
+    ]
+    return pos_import, results
+
+
+def pos_imports_requeue_stalled(*, older_than=STALLED_AFTER):
+    """Send again every job of the current tenant that is queued or running with no sign of life for
+    `older_than`. A job still being loaded is protected by its advisory lock; a job whose worker died is
+    loaded from the start. Returns the ids sent."""
+    from pos.tasks import run_pos_import
+
+    cutoff = timezone.now() - older_than
+    stalled = (
+        PosImport.objects.filter(status__in=[PosImport.Status.QUEUED, PosImport.Status.RUNNING])
+        .annotate(last_seen=Coalesce("heartbeat_at", "created_at"))
+        .filter(last_seen__lte=cutoff)
+    )
+    tenant_id = str(require_current_tenant().pk)
+    ids = [str(pk) for pk in stalled.values_list("pk", flat=True)]
+    for import_id in ids:
+        run_pos_import.delay(tenant_id=tenant_id, import_id=import_id)
+    return ids

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from pos import views
+
+app_name = "pos"
+urlpatterns = [
+    path("imports/", views.import_list, name="import_list"),
+    path("imports/<uuid:import_id>/", views.import_detail, name="import_detail"),
+    path("imports/<uuid:import_id>/progress/", views.import_progress_partial, name="import_progress"),
+    path("imports/<uuid:import_id>/mapping/", views.import_mapping, name="import_mapping"),
+    path("imports/<uuid:import_id>/rejects.csv", views.import_rejects, name="import_rejects"),
+    path("lines/", views.line_list, name="line_list"),
+    path("lines/export.csv", views.line_export, name="line_export"),
+    path("quality/", views.data_quality, name="data_quality"),
+    path("part-numbers/", views.part_numbers, name="part_numbers"),
+]

@@ -1,0 +1,181 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from pos import selectors
+from pos.forms import LineFilterForm, MappingForm, PartNumberForm, UploadForm
+from pos.models import PosImport
+from pos.services.exports import lines_table, rejects_table
+from pos.services.imports import (
+    UPLOADER_STAFF_ROLES,
+    column_mapping_save,
+    file_preview,
+    import_progress,
+    pos_import_create,
+    reject_reason_text,
+)
+from pos.services.part_numbers import partner_part_number_create
+from prm.accounts.permissions import has_role, is_partner, member_required
+from prm.exports import streaming_csv_response
+from prm.forms import apply_domain_error
+from prm.pages import paginate
+from prm.services import DomainError
+
+
+def _may_upload(membership):
+    return is_partner(membership) or has_role(membership, UPLOADER_STAFF_ROLES)
+
+
+@member_required
+def import_list(request):
+    viewer = request.membership
+    form = UploadForm(request.POST or None, request.FILES or None, viewer=viewer)
+    if request.method == "POST":
+        if not _may_upload(viewer):
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                pos_import = pos_import_create(
+                    actor_membership=viewer,
+                    upload=form.cleaned_data["file"],
+                    partner_org=form.cleaned_data.get("partner_org"),
+                )
+            except DomainError as exc:
+                form.add_error("file", exc.message)
+            else:
+                if pos_import.status == PosImport.Status.NEEDS_MAPPING:
+                    return redirect("pos:import_mapping", pos_import.pk)
+                messages.success(request, _("File received; it is being checked."))
+                return redirect("pos:import_detail", pos_import.pk)
+    context = {"form": form, "may_upload": _may_upload(viewer), **paginate(request, selectors.visible_imports(viewer))}
+    return render(request, "pos/import_list.html", context, status=400 if form.errors else 200)
+
+
+def _visible_import(request, import_id):
+    return get_object_or_404(selectors.visible_imports(request.membership), pk=import_id)
+
+
+@member_required
+def import_detail(request, import_id):
+    pos_import = _visible_import(request, import_id)
+    if pos_import.status == PosImport.Status.NEEDS_MAPPING and _may_upload(request.membership):
+        return redirect("pos:import_mapping", pos_import.pk)
+    reasons = [(code, reject_reason_text(code), n) for code, n in pos_import.reject_reasons.items()]
+    context = {"pos_import": pos_import, "progress": import_progress(pos_import), "reasons": reasons}
+    return render(request, "pos/import_detail.html", context)
+
+
+@member_required
+def import_progress_partial(request, import_id):
+    """htmx: the progress bar, polled while the job runs; the whole result once it is done."""
+    pos_import = _visible_import(request, import_id)
+    if pos_import.status in (PosImport.Status.COMPLETED, PosImport.Status.FAILED):
+        response = render(request, "pos/_progress.html", {"pos_import": pos_import, "done": True})
+        response["HX-Refresh"] = "true"
+        return response
+    return render(request, "pos/_progress.html", {"pos_import": pos_import, "progress": import_progress(pos_import)})
+
+
+@member_required
+def import_mapping(request, import_id):
+    pos_import = _visible_import(request, import_id)
+    if not _may_upload(request.membership):
+        raise PermissionDenied
+    if pos_import.status != PosImport.Status.NEEDS_MAPPING:
+        return redirect("pos:import_detail", pos_import.pk)
+    form = MappingForm(request.POST or None, header=pos_import.header)
+    if request.method == "POST" and form.is_valid():
+        try:
+            column_mapping_save(
+                actor=request.user,
+                pos_import=pos_import,
+                name=form.cleaned_data["name"],
+                columns=form.columns(),
+                date_format=form.cleaned_data["date_format"],
+                decimal_separator=form.cleaned_data["decimal_separator"],
+                default_currency=form.cleaned_data["default_currency"].strip().upper(),
+            )
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            messages.success(request, _("Template saved; the file is being checked."))
+            return redirect("pos:import_detail", pos_import.pk)
+    context = {
+        "pos_import": pos_import,
+        "form": form,
+        "preview": file_preview(pos_import),
+        "field_names": [name for name in form.fields if name.startswith("col_")],
+    }
+    return render(request, "pos/import_mapping.html", context, status=400 if form.errors else 200)
+
+
+@member_required
+def import_rejects(request, import_id):
+    pos_import = _visible_import(request, import_id)
+    header, rows = rejects_table(pos_import)
+    return streaming_csv_response(f"rejects-{pos_import.pk}.csv", header, rows)
+
+
+def _filtered_lines(request):
+    form = LineFilterForm(request.GET or None, viewer=request.membership)
+    filters = {}
+    if form.is_valid():
+        filters = {k: v for k, v in form.cleaned_data.items() if v}
+    return form, selectors.visible_lines(request.membership, **filters)
+
+
+@member_required
+def line_list(request):
+    form, lines = _filtered_lines(request)
+    return render(
+        request,
+        "pos/line_list.html",
+        {"form": form, **paginate(request, lines, per_page=50)},
+        status=400 if form.errors else 200,
+    )
+
+
+@member_required
+def line_export(request):
+    form, lines = _filtered_lines(request)
+    if form.errors:
+        return render(request, "pos/line_list.html", {"form": form, **paginate(request, lines.none())}, status=400)
+    header, rows = lines_table(lines)
+    return streaming_csv_response("pos-lines.csv", header, rows)
+
+
+@member_required
+def data_quality(request):
+    rows = selectors.data_quality(request.membership)
+    for row in rows:
+        row["top_reasons"] = [(code, reject_reason_text(code), n) for code, n in row["top_reasons"]]
+    return render(request, "pos/data_quality.html", {"rows": rows})
+
+
+@member_required
+def part_numbers(request):
+    viewer = request.membership
+    form = PartNumberForm(request.POST or None, viewer=viewer)
+    if request.method == "POST":
+        if not _may_upload(viewer):
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                partner_part_number_create(
+                    actor_membership=viewer,
+                    partner_org=form.cleaned_data.get("partner_org"),
+                    partner_sku=form.cleaned_data["partner_sku"],
+                    product_sku=form.cleaned_data["product_sku"],
+                )
+            except DomainError as exc:
+                apply_domain_error(form, exc)
+            else:
+                messages.success(request, _("Part number saved."))
+                return redirect("pos:part_numbers")
+    context = {
+        "form": form,
+        "may_upload": _may_upload(viewer),
+        **paginate(request, selectors.visible_part_numbers(viewer), per_page=50),
+    }
+    return render(request, "pos/part_numbers.html", context, status=400 if form.errors else 200)
