@@ -123,6 +123,9 @@ DATABASES = {
         # One transaction per request: the tenant setting is made once per request, not once per query
         # (bench/rls_overhead.py), and a failed request changes nothing.
         "ATOMIC_REQUESTS": True,
+        # Bulk loads build their work tables as temporary tables; room for them in memory (allocated only
+        # when a session uses temporary tables, and only up to what it uses).
+        "OPTIONS": {"options": "-c temp_buffers=256MB"},
         "CONN_HEALTH_CHECKS": True,
     }
 }
@@ -176,7 +179,8 @@ MEDIA_ROOT = Path(env("PRM_MEDIA_ROOT", str(BASE_DIR / "run" / "media")))
 # Uploads (prm.files): hard caps enforced on every upload path.
 PRM_UPLOAD_MAX_BYTES = int(env("PRM_UPLOAD_MAX_BYTES", str(25 * 1024 * 1024)))
 PRM_IMAGE_MAX_BYTES = int(env("PRM_IMAGE_MAX_BYTES", str(2 * 1024 * 1024)))
-PRM_XLSX_MAX_UNCOMPRESSED_BYTES = int(env("PRM_XLSX_MAX_UNCOMPRESSED_BYTES", str(200 * 1024 * 1024)))
+PRM_POS_UPLOAD_MAX_BYTES = int(env("PRM_POS_UPLOAD_MAX_BYTES", str(512 * 1024 * 1024)))
+PRM_XLSX_MAX_UNCOMPRESSED_BYTES = int(env("PRM_XLSX_MAX_UNCOMPRESSED_BYTES", str(1024 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 EMAIL_BACKEND = env("PRM_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")

@@ -5,6 +5,7 @@ import logging
 import time
 from datetime import timedelta
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import InterfaceError, OperationalError, connection, transaction
 from django.db.models import F
@@ -130,7 +131,7 @@ def pos_import_create(*, actor_membership, upload, partner_org=None, mapping=Non
     `mapping`, else the partner's template for this header), else waiting for a mapping."""
     partner_org = partner_for_upload(actor_membership, partner_org)
     try:
-        sniffed = sniff(upload, allowed={"csv", "xlsx"})
+        sniffed = sniff(upload, allowed={"csv", "xlsx"}, max_bytes=settings.PRM_POS_UPLOAD_MAX_BYTES)
     except UploadRejected as exc:
         raise DomainError(exc.message, code=exc.code) from exc
     digest = hashlib.sha256()
@@ -159,6 +160,7 @@ def pos_import_create(*, actor_membership, upload, partner_org=None, mapping=Non
         allowed={"csv", "xlsx"},
         uploaded_by=actor_membership.user,
         partner_org=partner_org,
+        max_bytes=settings.PRM_POS_UPLOAD_MAX_BYTES,
     )
     pos_import = PosImport.objects.create(
         partner_org=partner_org,
@@ -309,6 +311,12 @@ def _try_lock(import_id):
         return cursor.fetchone()[0]
 
 
+def _lock_partner(partner_org_id):
+    """One partner's loads run one after the other (duplicates are found against committed lines)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 42))", [f"pos-partner:{partner_org_id}"])
+
+
 def _finish(pos_import, result):
     pos_import.lines_read = result.lines_read
     pos_import.lines_accepted = result.lines_accepted
@@ -376,6 +384,7 @@ def pos_import_run(*, import_id):
             pos_import = PosImport.objects.select_related("mapping", "file", "uploaded_by").get(pk=import_id)
             if pos_import.status != PosImport.Status.RUNNING or pos_import.mapping is None:
                 return None
+            _lock_partner(pos_import.partner_org_id)
             progress = ImportProgress(import_id, pos_import.file.size)
             n_columns = _fill_stage_from_file(pos_import, progress)
             spec = _spec(pos_import, n_columns, pos_import.mapping.columns, pos_import.mapping)
@@ -414,6 +423,7 @@ def pos_lines_submit(*, actor_membership, lines, partner_org=None):
     if bad:
         raise DomainError(f"Each line must be an object (line {bad[0]} is not).", code="invalid_line")
     field_order = list(Field.values)
+    _lock_partner(partner_org.pk)
     pos_import = PosImport.objects.create(
         partner_org=partner_org,
         source=PosImport.Source.API,

@@ -8,15 +8,23 @@ with openpyxl's read-only reader. Memory stays flat: nothing holds more than one
 import csv
 import datetime
 import io
+import re
+import zipfile
 from dataclasses import dataclass, field
 
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
+from python_calamine import CalamineError, CalamineWorkbook
 
 MAX_COLUMNS = 200
 MAX_LINE_CHARS = 1_000_000
 SAMPLE_BYTES = 256 * 1024
 DELIMITERS = ",;\t|"
+XLSX_IN_MEMORY_ROWS = 150_000
+XLSX_IN_MEMORY_XML_BYTES = 80 * 1024 * 1024
+DIMENSION = re.compile(r"<dimension ref=\"[A-Z]+[0-9]+:[A-Z]+([0-9]+)\"")
+# What openpyxl raises on a damaged workbook (ParseError, from malformed XML, is a SyntaxError).
+WORKBOOK_ERRORS = (InvalidFileException, KeyError, OSError, ValueError, SyntaxError, zipfile.BadZipFile)
 
 
 class FileUnreadable(Exception):
@@ -97,11 +105,15 @@ def _cell_text(value):
     return str(value)
 
 
+def _corrupt_workbook(exc):
+    return FileUnreadable("corrupt_file", f"The workbook is damaged and cannot be read: {exc}.")
+
+
 def _open_workbook(path):
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
-    except (InvalidFileException, KeyError, OSError, ValueError) as exc:
-        raise FileUnreadable("corrupt_file", f"The workbook cannot be read: {exc}.") from exc
+    except WORKBOOK_ERRORS as exc:
+        raise _corrupt_workbook(exc) from exc
     if not workbook.worksheets:
         raise FileUnreadable("empty_file", "The workbook has no sheet.")
     return workbook
@@ -116,9 +128,39 @@ def detect_xlsx(path):
             header_cells = header_cells[:-1]
         header = _check_header([_cell_text(v) for v in header_cells])
         preview = [[_cell_text(v) for v in row[: len(header)]] for _, row in zip(range(10), rows, strict=False)]
+    except WORKBOOK_ERRORS as exc:
+        raise _corrupt_workbook(exc) from exc
     finally:
         workbook.close()
     return Layout("xlsx", header, preview=preview)
+
+
+class LineLengthGuard:
+    """Follows a raw byte stream chunk by chunk and tells when a physical line is longer than `limit`
+    bytes, so the raw COPY fast path can stop early instead of sending PostgreSQL a line it would buffer
+    whole (the exact rule, in characters, is then applied by `_bounded_lines`)."""
+
+    def __init__(self, limit=MAX_LINE_CHARS):
+        self.limit = limit
+        self.carried = 0  # bytes of the line still open at the end of the previous chunk
+
+    def _last_break(self, chunk, start, end=None):
+        end = len(chunk) if end is None else end
+        return max(chunk.rfind(b"\n", start, end), chunk.rfind(b"\r", start, end))
+
+    def feed(self, chunk):
+        """False once a line longer than the limit has been seen."""
+        line_start = -self.carried  # where the open line began, relative to this chunk
+        while line_start + self.limit < len(chunk):  # the chunk holds this line's byte number limit + 1
+            found = self._last_break(chunk, max(line_start, 0), line_start + self.limit + 1)
+            if found < 0:
+                return False
+            line_start = found + 1
+        found = self._last_break(chunk, max(line_start, 0))
+        if found >= 0:
+            line_start = found + 1
+        self.carried = len(chunk) - line_start
+        return True
 
 
 def _bounded_lines(text_stream):
@@ -156,13 +198,52 @@ def csv_rows(binary_handle, layout):
         raise FileUnreadable("malformed_csv", f"Line {reader.line_num}: {exc}.") from exc
 
 
-def xlsx_rows(path, layout):
-    workbook = _open_workbook(path)
+def _fits_in_memory(handle):
+    """Whether the first sheet is small enough to parse whole: by the row count it declares
+    (<dimension ref="A1:J1000">, which Excel writes), else by the size of its XML."""
     try:
-        rows = workbook.worksheets[0].iter_rows(values_only=True, min_row=2, max_col=MAX_COLUMNS + 1)
-        for number, row in enumerate(rows, start=2):
-            cells = [_cell_text(v) for v in row]
-            if any(cell.strip() for cell in cells):
-                yield number, cells
+        with zipfile.ZipFile(handle) as archive:
+            names = sorted(n for n in archive.namelist() if n.startswith("xl/worksheets/sheet"))
+            if not names:
+                return False
+            with archive.open(names[0]) as sheet:
+                head = sheet.read(4096).decode("utf-8", errors="replace")
+            xml_size = archive.getinfo(names[0]).file_size
+    except (zipfile.BadZipFile, KeyError, OSError):
+        return False
+    finally:
+        handle.seek(0)
+    match = DIMENSION.search(head)
+    if match and int(match.group(1)) > 1:
+        return int(match.group(1)) <= XLSX_IN_MEMORY_ROWS
+    return xml_size <= XLSX_IN_MEMORY_XML_BYTES
+
+
+def _calamine_rows(handle):
+    try:
+        workbook = CalamineWorkbook.from_filelike(handle)
+        yield from workbook.get_sheet_by_index(0).iter_rows()
+    except CalamineError as exc:
+        raise _corrupt_workbook(exc) from exc
+
+
+def _openpyxl_rows(handle):
+    workbook = _open_workbook(handle)
+    try:
+        yield from workbook.worksheets[0].iter_rows(values_only=True, max_col=MAX_COLUMNS + 1)
+    except WORKBOOK_ERRORS as exc:
+        raise _corrupt_workbook(exc) from exc
     finally:
         workbook.close()
+
+
+def xlsx_rows(handle, layout):
+    """(line number, cells) for every non-blank row after the header. Sheets of up to XLSX_IN_MEMORY_ROWS
+    rows are parsed by calamine (Rust; about 15 times faster, but it holds the sheet in memory); longer ones
+    are streamed by openpyxl, so that memory stays flat whatever the size."""
+    rows = _calamine_rows(handle) if _fits_in_memory(handle) else _openpyxl_rows(handle)
+    next(rows, None)  # the header
+    for number, row in enumerate(rows, start=2):
+        cells = [_cell_text(v) for v in row[: MAX_COLUMNS + 1]]
+        if any(cell.strip() for cell in cells):
+            yield number, cells

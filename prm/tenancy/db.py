@@ -33,9 +33,12 @@ def tenant_execute_wrapper(execute, sql, params, many, context):
         with transaction.atomic(using=connection.alias):
             apply_tenant_setting(connection, raw_cursor, tenant_id)
             return execute(sql, params, many, context)
-    if connection.connection.info.transaction_status == TransactionStatus.IDLE:
+    status = connection.connection.info.transaction_status
+    if status == TransactionStatus.IDLE:
         setattr(connection, _CACHE_ATTR, None)  # a new transaction starts: nothing is set in it yet
-    if getattr(connection, _CACHE_ATTR, None) != tenant_id:
+    # In an aborted transaction only a rollback can run: setting the tenant first would fail and hide the
+    # error being rolled back (the next statement after the rollback sets it, the cache being unknown then).
+    if status != TransactionStatus.INERROR and getattr(connection, _CACHE_ATTR, None) != tenant_id:
         # Also clears the setting when the scope was left inside a transaction that had one.
         apply_tenant_setting(connection, raw_cursor, tenant_id)
     result = execute(sql, params, many, context)

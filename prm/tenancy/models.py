@@ -105,6 +105,9 @@ class TenantModel(models.Model):
     all_tenants = models.Manager()
     objects = TenantScopedManager()
 
+    # prm.tenancy.rls gives the table a UNIQUE (tenant_id, id) key, which same-tenant foreign keys point to.
+    tenant_key = True
+
     class Meta:
         abstract = True
         default_manager_name = "all_tenants"

@@ -1,0 +1,147 @@
+"""Realistic sales-out files, for the demo data, the benchmarks and the worker-crash test.
+
+A distributor's monthly report: invoices of one to five lines, a few thousand end customers, two-tier
+resellers, returns (negative quantities), and a small share of the mistakes real files carry (unknown SKUs,
+impossible dates, zero quantities, unknown countries) plus lines repeated from earlier in the file.
+"""
+
+import csv
+import datetime
+import random
+
+HEADER = [
+    "Invoice No",
+    "Invoice Date",
+    "Part Number",
+    "Qty",
+    "Unit Price",
+    "Currency",
+    "End Customer",
+    "Country",
+    "Postcode",
+    "Reseller",
+]
+COLUMNS = {
+    "invoice_number": 0,
+    "invoice_date": 1,
+    "sku": 2,
+    "quantity": 3,
+    "unit_price": 4,
+    "currency": 5,
+    "end_customer_name": 6,
+    "end_customer_country": 7,
+    "end_customer_postcode": 8,
+    "reseller_name": 9,
+}
+COUNTRIES = ["US", "DE", "GB", "FR", "NL", "ES", "IT", "SE", "CA", "AU", "JP", "SG"]
+SUFFIXES = ["Inc", "LLC", "GmbH", "Ltd", "SA", "BV", "AB", "Pty Ltd", "KK", "Corp"]
+WORDS = [
+    "Acme",
+    "Apex",
+    "Blue",
+    "Cedar",
+    "Delta",
+    "Echo",
+    "Falcon",
+    "Granite",
+    "Harbor",
+    "Iris",
+    "Juniper",
+    "Kestrel",
+    "Lumen",
+    "Maple",
+    "Nimbus",
+    "Orion",
+    "Pioneer",
+    "Quartz",
+    "River",
+    "Summit",
+    "Titan",
+    "Umbra",
+    "Vertex",
+    "Willow",
+    "Zenith",
+]
+MISTAKES = ("unknown_sku", "invalid_date", "zero_quantity", "unknown_country")
+
+
+def end_customers(rng, count):
+    return [
+        (
+            f"{rng.choice(WORDS)} {rng.choice(WORDS)} {rng.choice(SUFFIXES)}",
+            rng.choice(COUNTRIES),
+            f"{rng.randrange(10000, 99999)}",
+        )
+        for _ in range(count)
+    ]
+
+
+def sales_rows(
+    *,
+    lines,
+    skus,
+    prices,
+    start,
+    days,
+    seed,
+    customers=3000,
+    resellers=500,
+    bad_share=0.03,
+    duplicate_share=0.01,
+    currency="USD",
+):
+    """Yield `lines` rows (lists of text, HEADER's columns). `prices` maps SKU → list price."""
+    rng = random.Random(seed)  # noqa: S311 - sample data, not secrets
+    buyers = end_customers(rng, customers)
+    reseller_names = [f"{rng.choice(WORDS)} Reseller {n}" for n in range(resellers)]
+    recent = []
+    invoice = 0
+    written = 0
+    while written < lines:
+        invoice += 1
+        day = start + datetime.timedelta(days=rng.randrange(days))
+        buyer = rng.choice(buyers)
+        reseller = rng.choice(reseller_names)
+        for _ in range(rng.randint(1, 5)):
+            if written >= lines:
+                return
+            sku = rng.choice(skus)
+            quantity = rng.choice((1, 1, 1, 2, 2, 3, 5, 10, 20)) * (-1 if rng.random() < 0.02 else 1)
+            price = f"{prices[sku] * rng.uniform(0.6, 0.8):.2f}"
+            row = [
+                f"INV-{seed}-{invoice:07d}",
+                day.isoformat(),
+                sku,
+                str(quantity),
+                price,
+                currency,
+                buyer[0],
+                buyer[1],
+                buyer[2],
+                reseller,
+            ]
+            roll = rng.random()
+            if roll < bad_share:
+                mistake = MISTAKES[rng.randrange(len(MISTAKES))]
+                if mistake == "unknown_sku":
+                    row[2] = f"ZZ-{rng.randrange(1000)}"
+                elif mistake == "invalid_date":
+                    row[1] = f"{day.year}-02-30"
+                elif mistake == "zero_quantity":
+                    row[3] = "0"
+                else:
+                    row[7] = "Atlantis"
+            elif roll < bad_share + duplicate_share and recent:
+                row = list(rng.choice(recent))
+            recent.append(row)
+            if len(recent) > 50:
+                recent.pop(0)
+            written += 1
+            yield row
+
+
+def write_sales_csv(handle, rows, delimiter=";"):
+    """Write HEADER and `rows` as CSV text to an open text handle."""
+    writer = csv.writer(handle, delimiter=delimiter, lineterminator="\n")
+    writer.writerow(HEADER)
+    writer.writerows(rows)
