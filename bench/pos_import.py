@@ -153,7 +153,9 @@ def upload_of(path):
 
 def import_seconds(tenant, membership, org, path):
     with tenant_scope(tenant):
-        pos_import = pos_import_create(actor_membership=membership, partner_org=org, upload=upload_of(path))
+        upload = upload_of(path)
+        pos_import = pos_import_create(actor_membership=membership, partner_org=org, upload=upload)
+        upload.close()
         start = time.perf_counter()
         while True:
             pos_import.refresh_from_db()

@@ -93,7 +93,7 @@ def sales_rows(
     """Yield `lines` rows (lists of text, HEADER's columns). `prices` maps SKU → list price."""
     rng = random.Random(seed)  # noqa: S311 - sample data, not secrets
     buyers = end_customers(rng, customers)
-    reseller_names = [f"{rng.choice(WORDS)} Reseller {n}" for n in range(resellers)]
+    reseller_names = [f"{rng.choice(WORDS)} Reseller {n}" for n in range(resellers)] or [""]
     recent = []
     invoice = 0
     written = 0
@@ -145,3 +145,64 @@ def write_sales_csv(handle, rows, delimiter=";"):
     writer = csv.writer(handle, delimiter=delimiter, lineterminator="\n")
     writer.writerow(HEADER)
     writer.writerows(rows)
+
+
+def seed_pos_demo(*, admin_membership, partners, products, currency, seed):
+    """Three months of sales-out reports for the distributors (and one reseller reporting with its own part
+    numbers), loaded through the real pipeline: the first upload saves the column template, later months use
+    it, every file has a few rejected lines to look at. Runs the loads in-process (Celery eager)."""
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from pos.models import PartnerPartNumber
+    from pos.services.imports import column_mapping_save, pos_import_create
+    from prm.celery import app as celery_app
+
+    skus = [p.sku for p in products]
+    prices = {p.sku: 500 + 37 * (i % 40) for i, p in enumerate(products)}
+    was_eager = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    try:
+        for index, org in enumerate(partners):
+            reseller = org.partner_type != "distributor"
+            if reseller:
+                for product in products[:5]:
+                    PartnerPartNumber.objects.create(
+                        partner_org=org, partner_sku=f"{org.name[:3].upper()}-{product.sku}", product=product
+                    )
+            for month in (8, 9, 10):
+                rows = list(
+                    sales_rows(
+                        lines=400 if reseller else 1500,
+                        skus=skus,
+                        prices=prices,
+                        start=datetime.date(2026, month, 1),
+                        days=28,
+                        seed=seed * 100 + index * 10 + month,
+                        customers=150,
+                        resellers=0 if reseller else 40,
+                        currency=currency,
+                    )
+                )
+                if reseller:
+                    for row in rows[::7]:
+                        if row[2] in skus[:5]:
+                            row[2] = f"{org.name[:3].upper()}-{row[2]}"
+                buffer = io.StringIO()
+                write_sales_csv(buffer, rows)
+                upload = SimpleUploadedFile(
+                    f"{org.name.split()[0].lower()}-sales-2026-{month:02d}.csv", buffer.getvalue().encode()
+                )
+                pos_import = pos_import_create(actor_membership=admin_membership, upload=upload, partner_org=org)
+                if pos_import.status == "needs_mapping":
+                    column_mapping_save(
+                        actor=admin_membership.user,
+                        pos_import=pos_import,
+                        name=f"{org.name} monthly report",
+                        columns=COLUMNS,
+                        date_format="YYYY-MM-DD",
+                        decimal_separator=".",
+                    )
+    finally:
+        celery_app.conf.task_always_eager = was_eager

@@ -296,10 +296,11 @@ def validate_and_load(spec, on_progress):
         on_progress(phase="loading")
         # A line repeated in the file: the first one counts.
         cursor.execute(
-            "UPDATE pos_checked SET reason = 'duplicate_in_file' WHERE line_number IN ("
-            " SELECT line_number FROM (SELECT line_number, row_number() OVER ("
-            "   PARTITION BY invoice_key, product_id, line_key ORDER BY line_number) AS n"
-            "   FROM pos_checked WHERE reason IS NULL) d WHERE n > 1)"
+            "UPDATE pos_checked c SET reason = 'duplicate_in_file' FROM ("
+            " SELECT invoice_key, product_id, line_key, min(line_number) AS first_line FROM pos_checked"
+            " WHERE reason IS NULL GROUP BY invoice_key, product_id, line_key HAVING count(*) > 1) d"
+            " WHERE c.reason IS NULL AND c.invoice_key = d.invoice_key AND c.product_id = d.product_id"
+            "   AND c.line_key = d.line_key AND c.line_number <> d.first_line"
         )
         # A line loaded before, from another file. Safe without ON CONFLICT: imports of one partner run one
         # at a time (the partner lock taken by the caller), and the identity index still guards it.
@@ -318,7 +319,7 @@ def validate_and_load(spec, on_progress):
             "   invoice_key, invoice_date, line_key, product_id, reported_sku, quantity::int, unit_price, currency,"
             "   end_customer_name, lower(regexp_replace(end_customer_name, '[[:space:]]+', ' ', 'g')), country,"
             "   coalesce(domain, ''), coalesce(postcode, ''), coalesce(reseller, ''), now()"
-            " FROM pos_checked WHERE reason IS NULL ORDER BY line_number",
+            " FROM pos_checked WHERE reason IS NULL",
             params,
         )
         accepted = cursor.rowcount

@@ -1,6 +1,9 @@
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 
+@extend_schema_field(OpenApiTypes.UUID)
 class ScopedRelatedField(serializers.PrimaryKeyRelatedField):
     """A related id resolved through the model's tenant-scoped manager when the request is parsed
     (never at import time), so another tenant's id is simply "does not exist"."""
