@@ -1,0 +1,57 @@
+"""Background entry points of the POS module: the task is idempotent, and the beat job re-sends jobs whose
+worker died, for every tenant."""
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+from pos.models import PosImport, PosLine
+from pos.services.imports import pos_import_create
+from pos.tasks import requeue_stalled_pos_imports, run_pos_import
+from prm.tenancy.context import tenant_scope
+from tests.pos.conftest import csv_file, membership, run_import
+
+BODY = "INV-1;2026-03-02;AX-24;3;120.50;USD;Initech GmbH;DE\n"
+
+
+def test_running_the_task_again_for_a_finished_import_changes_nothing(
+    world, catalog, django_capture_on_commit_callbacks
+):
+    pos_import = run_import(world, csv_file(BODY), capture=django_capture_on_commit_callbacks)
+    assert pos_import.status == PosImport.Status.COMPLETED
+
+    run_pos_import.delay(tenant_id=str(world.tenant_a.pk), import_id=str(pos_import.pk))
+
+    with tenant_scope(world.tenant_a):
+        again = PosImport.objects.get(pk=pos_import.pk)
+        assert (again.status, again.attempts, again.lines_accepted) == (PosImport.Status.COMPLETED, 1, 1)
+        assert PosLine.objects.count() == 1
+
+
+def test_the_beat_job_resends_an_import_whose_worker_died_and_it_is_loaded_once(
+    world, catalog, django_capture_on_commit_callbacks
+):
+    run_import(
+        world,
+        csv_file("INV-0;2026-03-01;AX-48;1;9;USD;First;DE\n", name="first.csv"),
+        capture=django_capture_on_commit_callbacks,
+    )  # saves the template
+    with tenant_scope(world.tenant_a):
+        # A job a worker claimed and then died on: running, silent for an hour, nothing loaded.
+        stalled = pos_import_create(actor_membership=membership(world, world.pat), upload=csv_file(BODY))
+        PosImport.objects.filter(pk=stalled.pk).update(
+            status=PosImport.Status.RUNNING, heartbeat_at=timezone.now() - timedelta(hours=1), attempts=1
+        )
+        fresh = pos_import_create(
+            actor_membership=membership(world, world.pat),
+            upload=csv_file(BODY.replace("INV-1", "INV-2"), name="fresh.csv"),
+        )
+
+    requeue_stalled_pos_imports()
+
+    with tenant_scope(world.tenant_a):
+        stalled.refresh_from_db()
+        fresh.refresh_from_db()
+        assert (stalled.status, stalled.attempts, stalled.lines_accepted) == (PosImport.Status.COMPLETED, 2, 1)
+        assert fresh.status == PosImport.Status.QUEUED  # not silent long enough: left to its worker
+        assert PosLine.objects.filter(pos_import=stalled).count() == 1
