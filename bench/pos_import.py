@@ -34,7 +34,7 @@ from django.db import connection  # noqa: E402
 from openpyxl import Workbook  # noqa: E402
 
 from pos.demo import COLUMNS, HEADER, sales_rows, write_sales_csv  # noqa: E402
-from pos.models import ColumnMapping, PosImport  # noqa: E402
+from pos.models import ColumnMapping, PosImport, PosLine, PosReject  # noqa: E402
 from pos.services.imports import header_signature, pos_import_create  # noqa: E402
 from prm.accounts.models import Membership, Role  # noqa: E402
 from prm.accounts.services import membership_create, partner_org_create, user_get_or_create  # noqa: E402
@@ -241,6 +241,9 @@ def main():
     finally:
         worker.terminate()
         worker.wait(timeout=30)
+        with tenant_scope(tenant):  # the lines go; audit rows cannot, so the tenant stays, suspended
+            PosLine.objects.all().delete()
+            PosReject.objects.all().delete()
         Tenant.objects.filter(pk=tenant.pk).update(status=Tenant.Status.SUSPENDED)
 
 

@@ -11,6 +11,8 @@ nothing: the transaction simply never commits):
    the rejects written with their original values. accepted + rejected = lines read, by construction.
 """
 
+import csv
+import io
 import secrets
 import time
 from dataclasses import dataclass
@@ -24,7 +26,7 @@ from pos.models import REQUIRED_FIELDS, Field
 from pos.services.reading import LineLengthGuard
 
 COPY_CHUNK = 1024 * 1024
-PROGRESS_EVERY_ROWS = 50_000
+COPY_BATCH_ROWS = 5_000
 CURRENCY_CODES = sorted(c.alpha_3 for c in pycountry.currencies)
 # Errors PostgreSQL raises when COPY cannot parse the raw file: the rows are then re-read by Python.
 RAW_COPY_ERRORS = (
@@ -147,19 +149,27 @@ def copy_raw_csv(handle, layout, n_columns, on_progress):
 
 def copy_rows(rows, n_columns, on_progress, *, strict_width):
     """COPY (line number, cells) rows into the staging table. With `strict_width` a row whose width differs
-    from the header's is kept with its real width, to be rejected; otherwise it is cut or padded."""
+    from the header's is kept with its real width, to be rejected; otherwise it is cut or padded. Rows are
+    written as CSV text in batches (C-speed csv.writer) rather than one COPY message per row."""
     raw_cursor = connection.cursor().cursor
     columns = ", ".join(["line_number", "ncols", *_stage_columns(n_columns)])
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    padding = [None] * n_columns
     count = 0
-    with raw_cursor.copy(f"COPY pos_stage ({columns}) FROM STDIN") as copy:
+    with raw_cursor.copy(f"COPY pos_stage ({columns}) FROM STDIN WITH (FORMAT csv)") as copy:
         for number, cells in rows:
             width = len(cells) if strict_width else n_columns
-            if len(cells) < n_columns:
-                cells = cells + [None] * (n_columns - len(cells))
-            copy.write_row((number, width, *cells[:n_columns]))
+            if len(cells) != n_columns:
+                cells = (cells + padding)[:n_columns]
+            writer.writerow((number, width, *cells))
             count += 1
-            if count % PROGRESS_EVERY_ROWS == 0:
+            if count % COPY_BATCH_ROWS == 0:
+                copy.write(buffer.getvalue())
+                buffer.seek(0)
+                buffer.truncate()
                 on_progress(lines_read=count)
+        copy.write(buffer.getvalue())
     on_progress(lines_read=count)
 
 
@@ -191,27 +201,36 @@ class _Columns:
     def trimmed(self, field):
         return f"btrim({self.raw(field)})"
 
+    @staticmethod
+    def value(field):
+        """The trimmed value, as computed once in the check's inner query."""
+        return f"t.f_{field.value if isinstance(field, Field) else field}"
+
+    def inner_select(self):
+        return ", ".join(f"{self.trimmed(f)} AS f_{f.value}" for f in Field)
+
 
 def _reason_sql(cols, n_columns, default_currency):
-    checks = [f"WHEN s.ncols <> {int(n_columns)} THEN 'wrong_column_count'"]
+    checks = [f"WHEN t.ncols <> {int(n_columns)} THEN 'wrong_column_count'"]
     for field in REQUIRED_FIELDS:
-        checks.append(f"WHEN coalesce({cols.trimmed(field)}, '') = '' THEN 'missing_{field.value}'")
+        checks.append(f"WHEN coalesce({cols.value(field)}, '') = '' THEN 'missing_{field.value}'")
     if not default_currency:
-        checks.append(f"WHEN coalesce({cols.trimmed(Field.CURRENCY)}, '') = '' THEN 'missing_currency'")
+        checks.append(f"WHEN coalesce({cols.value(Field.CURRENCY)}, '') = '' THEN 'missing_currency'")
     too_long = " OR ".join(
-        f"length({cols.trimmed(f)}) > {limit}" for f, limit in LENGTH_LIMITS.items() if f in cols.mapping
+        f"length({cols.value(f)}) > {limit}" for f, limit in LENGTH_LIMITS.items() if f in cols.mapping
     )
     if too_long:
         checks.append(f"WHEN {too_long} THEN 'value_too_long'")
     checks += [
-        "WHEN dt.value IS NULL THEN 'invalid_date'",
-        "WHEN q.value IS NULL OR q.value <> trunc(q.value) OR abs(q.value) > 2147483647 THEN 'invalid_quantity'",
-        "WHEN q.value = 0 THEN 'zero_quantity'",
-        "WHEN pr.value IS NULL OR pr.value < 0 OR pr.value >= 10000000000 THEN 'invalid_unit_price'",
-        "WHEN cu.code IS NULL THEN 'invalid_currency'",
-        "WHEN sk.product_id IS NULL THEN 'unknown_sku'",
-        "WHEN NOT sk.active THEN 'inactive_product'",
-        "WHEN co.code IS NULL THEN 'unknown_country'",
+        "WHEN t.invoice_date IS NULL THEN 'invalid_date'",
+        "WHEN t.quantity IS NULL OR t.quantity <> trunc(t.quantity) OR abs(t.quantity) > 2147483647"
+        " THEN 'invalid_quantity'",
+        "WHEN t.quantity = 0 THEN 'zero_quantity'",
+        "WHEN t.unit_price IS NULL OR t.unit_price < 0 OR t.unit_price >= 10000000000 THEN 'invalid_unit_price'",
+        "WHEN t.currency IS NULL THEN 'invalid_currency'",
+        "WHEN t.product_id IS NULL THEN 'unknown_sku'",
+        "WHEN NOT t.active THEN 'inactive_product'",
+        "WHEN t.country IS NULL THEN 'unknown_country'",
     ]
     return "CASE " + " ".join(checks) + " END"
 
@@ -241,11 +260,12 @@ def validate_and_load(spec, on_progress):
         )
         cursor.execute(
             "CREATE TEMP TABLE pos_numbers ON COMMIT DROP AS "
-            "SELECT raw, CASE WHEN norm ~ '^[+-]?[0-9]{1,12}([.][0-9]+)?$' THEN norm::numeric END AS value FROM ("
+            "SELECT raw, value, round(value, 4) AS rounded, trim_scale(round(value, 4))::text AS key FROM ("
+            " SELECT raw, CASE WHEN norm ~ '^[+-]?[0-9]{1,12}([.][0-9]+)?$' THEN norm::numeric END AS value FROM ("
             "  SELECT raw, replace(replace(regexp_replace(raw, '[[:space:]'']', '', 'g'), %(thousands)s, ''),"
             "                      %(decimal)s, '.') AS norm FROM ("
             f"    SELECT {cols.raw(Field.QUANTITY)} AS raw FROM pos_stage s"
-            f"    UNION SELECT {cols.raw(Field.UNIT_PRICE)} FROM pos_stage s) u WHERE raw IS NOT NULL) n",
+            f"    UNION SELECT {cols.raw(Field.UNIT_PRICE)} FROM pos_stage s) u WHERE raw IS NOT NULL) n) v",
             params,
         )
         cursor.execute(
@@ -274,29 +294,33 @@ def validate_and_load(spec, on_progress):
         # Statistics, so that the check below hashes the small lookup tables and streams the big one.
         cursor.execute("ANALYZE pos_dates, pos_numbers, pos_skus, pos_countries, pos_currencies")
         on_progress(phase="validating")
-        domain = cols.trimmed(Field.END_CUSTOMER_DOMAIN)
-        invoice_line = cols.trimmed(Field.INVOICE_LINE)
+        # The inner query trims every value once (OFFSET 0 keeps PostgreSQL from inlining it and trimming again
+        # for each use); the outer one derives the keys and names the first rule each line breaks.
+        value = cols.value
         cursor.execute(
-            "CREATE TEMP TABLE pos_checked ON COMMIT DROP AS SELECT s.line_number, "
-            f"  {cols.trimmed(Field.INVOICE_NUMBER)} AS invoice_number, dt.value AS invoice_date, "
-            f"  sk.product_id, {cols.trimmed(Field.SKU)} AS reported_sku, q.value AS quantity, "
-            f"  round(pr.value, 4) AS unit_price, cu.code AS currency, "
-            f"  {cols.trimmed(Field.END_CUSTOMER_NAME)} AS end_customer_name, co.code AS country, "
-            f"  regexp_replace(lower({domain}), '^([a-z]+://)?(www[.])?([^/:]*).*$', '\\3') AS domain, "
-            f"  {cols.trimmed(Field.END_CUSTOMER_POSTCODE)} AS postcode, "
-            f"  {cols.trimmed(Field.RESELLER_NAME)} AS reseller, "
-            f"  lower({cols.trimmed(Field.INVOICE_NUMBER)}) AS invoice_key, "
-            f"  CASE WHEN coalesce({invoice_line}, '') <> '' THEN 'L:' || {invoice_line} "
-            "       ELSE 'Q:' || trim_scale(q.value)::text || '@' || trim_scale(round(pr.value, 4))::text"
-            "  END AS line_key, "
+            "CREATE TEMP TABLE pos_checked ON COMMIT DROP AS SELECT t.line_number, "
+            f"  {value(Field.INVOICE_NUMBER)} AS invoice_number, t.invoice_date, t.product_id, "
+            f"  {value(Field.SKU)} AS reported_sku, t.quantity, t.unit_price, t.currency, "
+            f"  {value(Field.END_CUSTOMER_NAME)} AS end_customer_name, t.country, "
+            f"  regexp_replace(lower({value(Field.END_CUSTOMER_DOMAIN)}), '^([a-z]+://)?(www[.])?([^/:]*).*$', '\\3')"
+            "   AS domain, "
+            f"  {value(Field.END_CUSTOMER_POSTCODE)} AS postcode, {value(Field.RESELLER_NAME)} AS reseller, "
+            f"  lower({value(Field.INVOICE_NUMBER)}) AS invoice_key, "
+            f"  CASE WHEN coalesce({value(Field.INVOICE_LINE)}, '') <> '' THEN 'L:' || {value(Field.INVOICE_LINE)} "
+            "       ELSE 'Q:' || t.quantity_key || '@' || t.price_key END AS line_key, "
             f"  {_reason_sql(cols, spec.n_columns, spec.default_currency)} AS reason "
-            "FROM pos_stage s "
-            f"LEFT JOIN pos_dates dt ON dt.raw = {cols.raw(Field.INVOICE_DATE)} "
-            f"LEFT JOIN pos_numbers q ON q.raw = {cols.raw(Field.QUANTITY)} "
-            f"LEFT JOIN pos_numbers pr ON pr.raw = {cols.raw(Field.UNIT_PRICE)} "
-            f"LEFT JOIN pos_skus sk ON sk.raw = {cols.raw(Field.SKU)} "
-            f"LEFT JOIN pos_currencies cu ON cu.raw = {currency_raw} "
-            f"LEFT JOIN pos_countries co ON co.raw = {cols.raw(Field.END_CUSTOMER_COUNTRY)}",
+            "FROM ("
+            f" SELECT s.line_number, s.ncols, {cols.inner_select()},"
+            "   dt.value AS invoice_date, q.value AS quantity, q.key AS quantity_key, pr.rounded AS unit_price,"
+            "   pr.key AS price_key, cu.code AS currency, sk.product_id, sk.active, co.code AS country"
+            " FROM pos_stage s"
+            f" LEFT JOIN pos_dates dt ON dt.raw = {cols.raw(Field.INVOICE_DATE)}"
+            f" LEFT JOIN pos_numbers q ON q.raw = {cols.raw(Field.QUANTITY)}"
+            f" LEFT JOIN pos_numbers pr ON pr.raw = {cols.raw(Field.UNIT_PRICE)}"
+            f" LEFT JOIN pos_skus sk ON sk.raw = {cols.raw(Field.SKU)}"
+            f" LEFT JOIN pos_currencies cu ON cu.raw = {currency_raw}"
+            f" LEFT JOIN pos_countries co ON co.raw = {cols.raw(Field.END_CUSTOMER_COUNTRY)}"
+            " OFFSET 0) t",
             params,
         )
         cursor.execute("ANALYZE pos_checked")
@@ -311,8 +335,10 @@ def validate_and_load(spec, on_progress):
         )
         # A line loaded before, from another file. Safe without ON CONFLICT: imports of one partner run one
         # at a time (the partner lock taken by the caller), and the identity index still guards it.
+        # Lines exist only through a completed import that accepted some: asked of the small jobs table.
         cursor.execute(
-            "SELECT EXISTS (SELECT 1 FROM pos_posline WHERE tenant_id = %(tenant)s AND partner_org_id = %(org)s)",
+            "SELECT EXISTS (SELECT 1 FROM pos_posimport WHERE tenant_id = %(tenant)s AND partner_org_id = %(org)s"
+            " AND status = 'completed' AND lines_accepted > 0 AND id <> %(import)s)",
             params,
         )
         partner_has_lines = cursor.fetchone()[0]

@@ -244,6 +244,6 @@ def xlsx_rows(handle, layout):
     rows = _calamine_rows(handle) if _fits_in_memory(handle) else _openpyxl_rows(handle)
     next(rows, None)  # the header
     for number, row in enumerate(rows, start=2):
-        cells = [_cell_text(v) for v in row[: MAX_COLUMNS + 1]]
-        if any(cell.strip() for cell in cells):
+        cells = [v if v.__class__ is str else _cell_text(v) for v in row[: MAX_COLUMNS + 1]]
+        if any(cell.strip() for cell in cells if cell):
             yield number, cells
