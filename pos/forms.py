@@ -11,15 +11,15 @@ from prm.forms import StyledForm
 
 # Header words that suggest a field, for the first guess on the mapping page.
 FIELD_HINTS = {
-    Field.INVOICE_NUMBER: r"invoice.?(no|num|#|id)|^invoice$|inv.?no|document",
+    Field.INVOICE_NUMBER: r"invoice.?(no|num|#|id)|^invoice$|inv.?no|^doc|rechnung|facture",
     Field.INVOICE_DATE: r"date",
     Field.INVOICE_LINE: r"line",
     Field.SKU: r"sku|part|item|material|product.?(code|no)",
     Field.QUANTITY: r"qty|quantity|units",
     Field.UNIT_PRICE: r"price|unit.?cost",
-    Field.CURRENCY: r"currency|curr|ccy",
-    Field.END_CUSTOMER_NAME: r"(end.?)?customer.?name|end.?user|^customer$|sold.?to|ship.?to.?name",
-    Field.END_CUSTOMER_COUNTRY: r"country",
+    Field.CURRENCY: r"currency|^curr?$|ccy|devise|währung",
+    Field.END_CUSTOMER_NAME: r"(end.?)?customer(.?name)?$|end.?user|^client|sold.?to|ship.?to.?name|kunde",
+    Field.END_CUSTOMER_COUNTRY: r"country|^land$|^pays$",
     Field.END_CUSTOMER_DOMAIN: r"domain|web|url",
     Field.END_CUSTOMER_POSTCODE: r"post|zip",
     Field.RESELLER_NAME: r"reseller|dealer",
