@@ -40,13 +40,14 @@ RAW_COPY_ERRORS = (
 # Line ids: a per-import prefix (48 bits of time in milliseconds, then random bits, as in UUIDv7) followed by
 # the line number, so a million new lines go to the right edge of the primary-key index instead of a million
 # random pages, and each id costs one string operation. Unique: the prefix is random per import.
-LINE_ID_SQL = "(%(id_prefix)s || lpad(to_hex(line_number), 12, '0'))::uuid"
+LINE_ID_SQL = "(%(id_prefix)s || lpad(to_hex(line_number), 8, '0'))::uuid"
 
 
 def line_id_prefix():
-    """20 hex digits: 48 bits of the current time (ms), version 7, 60 random bits → 12 left for the line."""
+    """24 hex digits in the UUIDv7 layout: 48 bits of the current time (ms), the version (7), 42 random bits
+    around the variant; the last 8 hex digits are the line number."""
     millis = int(time.time() * 1000) & ((1 << 48) - 1)
-    return f"{millis:012x}7{secrets.token_hex(4)[:3]}{secrets.choice('89ab')}{secrets.token_hex(2)[:3]}"
+    return f"{millis:012x}7{secrets.token_hex(2)[:3]}{secrets.choice('89ab')}{secrets.token_hex(4)[:7]}"
 
 
 LENGTH_LIMITS = {
