@@ -123,9 +123,6 @@ DATABASES = {
         # One transaction per request: the tenant setting is made once per request, not once per query
         # (bench/rls_overhead.py), and a failed request changes nothing.
         "ATOMIC_REQUESTS": True,
-        # Bulk loads build their work tables as temporary tables; room for them in memory (allocated only
-        # when a session uses temporary tables, and only up to what it uses).
-        "OPTIONS": {"options": "-c temp_buffers=256MB"},
         "CONN_HEALTH_CHECKS": True,
     }
 }

@@ -29,7 +29,7 @@ start_postgres() {
       exit 1
     fi
     as_postgres "$PGBIN/pg_ctl" -D "$PGDATA" -l "$PGDATA/server.log" -w start \
-      -o "-c listen_addresses=127.0.0.1 -p $PRM_DB_PORT -k $PGSOCK -c fsync=off -c synchronous_commit=off -c shared_buffers=1GB -c wal_buffers=64MB -c max_wal_size=8GB -c checkpoint_timeout=30min" >/dev/null
+      -o "-c listen_addresses=127.0.0.1 -p $PRM_DB_PORT -k $PGSOCK -c fsync=off -c synchronous_commit=off -c shared_buffers=4GB -c wal_buffers=64MB -c max_wal_size=8GB -c checkpoint_timeout=30min" >/dev/null
   fi
   # Two roles: the owner runs migrations; the application role is neither owner nor superuser,
   # so FORCE ROW LEVEL SECURITY applies to every query the application makes.

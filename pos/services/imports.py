@@ -288,20 +288,31 @@ def _spec(pos_import, n_columns, columns, mapping):
     )
 
 
-def _fill_stage_from_file(pos_import, progress):
+def _load(pos_import, progress):
+    """Stage the file and load it. A CSV file PostgreSQL cannot COPY as it is is re-read row by row."""
     layout = Layout(
         pos_import.file_kind, pos_import.header, pos_import.encoding or "utf-8", pos_import.delimiter or ","
     )
     n_columns = len(layout.header)
-    pipeline.create_stage(connection.cursor(), n_columns)
+    workspace = pipeline.Workspace(connection.cursor().cursor, pos_import.pk)
+    pipeline.create_stage(workspace, n_columns)
     with stored_file_open(pos_import.file) as handle:
         if layout.kind == "csv":
-            if not pipeline.copy_raw_csv(handle, layout, n_columns, progress):
+            savepoint = transaction.savepoint()
+            if pipeline.copy_raw_csv(handle, layout, n_columns, progress, workspace):
+                transaction.savepoint_commit(savepoint)
+            else:
+                transaction.savepoint_rollback(savepoint)
                 handle.seek(0)
-                pipeline.copy_rows(csv_rows(handle, layout), n_columns, progress, strict_width=True)
+                pipeline.copy_rows(workspace, csv_rows(handle, layout), n_columns, progress, strict_width=True)
         else:
-            pipeline.copy_rows(xlsx_rows(handle, layout), n_columns, progress, strict_width=False)
-    return n_columns
+            pipeline.copy_rows(workspace, xlsx_rows(handle, layout), n_columns, progress, strict_width=False)
+    spec = _spec(pos_import, n_columns, pos_import.mapping.columns, pos_import.mapping)
+    return pipeline.validate_and_load(spec, workspace, progress)
+
+
+def _no_progress(**_):
+    pass
 
 
 def _try_lock(import_id):
@@ -386,13 +397,11 @@ def pos_import_run(*, import_id):
                 return None
             _lock_partner(pos_import.partner_org_id)
             progress = ImportProgress(import_id, pos_import.file.size)
-            n_columns = _fill_stage_from_file(pos_import, progress)
-            spec = _spec(pos_import, n_columns, pos_import.mapping.columns, pos_import.mapping)
-            result = pipeline.validate_and_load(spec, progress)
+            result = _load(pos_import, progress)
             _finish(pos_import, result)
             _tell_uploader(pos_import)
-            progress(phase="completed")
-            return pos_import
+        progress(phase="completed")
+        return pos_import
     except FileUnreadable as exc:
         _fail(import_id, exc.code, exc.message)
     except (OperationalError, InterfaceError):
@@ -432,8 +441,9 @@ def pos_lines_submit(*, actor_membership, lines, partner_org=None):
         header=field_order,
         started_at=timezone.now(),
     )
-    pipeline.create_stage(connection.cursor(), len(field_order))
-    pipeline.copy_api_lines(lines, field_order)
+    workspace = pipeline.Workspace(connection.cursor().cursor, pos_import.pk)
+    pipeline.create_stage(workspace, len(field_order))
+    pipeline.copy_api_lines(workspace, lines, field_order)
     spec = pipeline.LoadSpec(
         tenant_id=pos_import.tenant_id,
         partner_org_id=partner_org.pk,
@@ -444,7 +454,7 @@ def pos_lines_submit(*, actor_membership, lines, partner_org=None):
         decimal_separator=DecimalSeparator.POINT,
         default_currency="",
     )
-    result = pipeline.validate_and_load(spec, lambda **_: None)
+    result = pipeline.validate_and_load(spec, workspace, _no_progress)
     _finish(pos_import, result)
     rejected = dict(PosReject.objects.filter(pos_import=pos_import).values_list("line_number", "reason_code"))
     results = [

@@ -2,8 +2,11 @@
 SQL validation → insert with ON CONFLICT → rejects)."""
 
 import pytest
+from django.db import connection
+from psycopg.errors import ProgrammingError
 
 from pos.models import PosImport, PosLine, PosReject
+from pos.services import pipeline
 from prm.services import DomainError
 from prm.tenancy.context import tenant_scope
 from tests.pos.conftest import HEADER, csv_file, membership, run_import
@@ -243,3 +246,32 @@ def test_accepted_plus_rejected_equals_lines_read_on_a_messy_file(world, catalog
     assert pos_import.status == PosImport.Status.COMPLETED
     assert pos_import.lines_accepted + pos_import.lines_rejected == pos_import.lines_read
     assert pos_import.lines_accepted == 3
+
+
+def _work_tables():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'pos_work'")
+        return [name for (name,) in cursor.fetchall()]
+
+
+def test_a_loads_work_tables_are_gone_when_it_ends(world, catalog, django_capture_on_commit_callbacks):
+    pos_import = run_import(
+        world, csv_file(GOOD + "INV-9;2026-13-45;AX-24;1;1;USD;X;DE\n"), capture=django_capture_on_commit_callbacks
+    )
+
+    assert pos_import.status == PosImport.Status.COMPLETED and pos_import.lines_rejected == 1
+    assert _work_tables() == []
+
+
+def test_a_load_that_fails_midway_leaves_no_work_table_and_no_line(
+    world, catalog, django_capture_on_commit_callbacks, monkeypatch
+):
+    monkeypatch.setattr(pipeline, "LINE_ID_SQL", "no_such_function(line_number)")  # the INSERT of lines fails
+    with pytest.raises(ProgrammingError):
+        run_import(world, csv_file(GOOD), capture=django_capture_on_commit_callbacks)
+
+    with tenant_scope(world.tenant_a):
+        pos_import = PosImport.objects.get()
+        assert pos_import.status == PosImport.Status.FAILED and pos_import.error_code == "internal_error"
+        assert not PosLine.objects.exists() and not PosReject.objects.exists()
+    assert _work_tables() == []
