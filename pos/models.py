@@ -213,9 +213,18 @@ class PosLine(TenantModel):
 
 
 class PosReject(TenantModel):
-    """A line of an import that was not loaded, with its original values and the reason."""
+    """A line of an import that was not loaded, with its original values and the reason.
 
-    pos_import = models.ForeignKey(PosImport, on_delete=models.CASCADE, related_name="rejects", db_index=False)
+    Bulk table like PosLine (written tens of thousands at a time by the load, in its transaction, next to the
+    job it belongs to): no per-row foreign-key checks, no (tenant, id) key — nothing references a reject."""
+
+    tenant_key = False
+    tenant = models.ForeignKey(
+        Tenant, on_delete=models.PROTECT, related_name="+", editable=False, db_index=False, db_constraint=False
+    )
+    pos_import = models.ForeignKey(
+        PosImport, on_delete=models.CASCADE, related_name="rejects", db_index=False, db_constraint=False
+    )
     line_number = models.PositiveIntegerField()
     reason_code = models.CharField(max_length=50)
     raw_values = models.JSONField()

@@ -32,6 +32,7 @@ UPLOADER_STAFF_ROLES = {Role.VENDOR_ADMIN, Role.CHANNEL_MANAGER}
 API_MAX_LINES = 10_000
 PROGRESS_TTL = 24 * 3600
 STALLED_AFTER = timedelta(minutes=10)
+JOB_LOCK_WAIT = "60s"
 
 REJECT_REASONS = {
     "wrong_column_count": "The line does not have as many columns as the header.",
@@ -315,11 +316,20 @@ def _no_progress(**_):
     pass
 
 
-def _try_lock(import_id):
-    """Only one worker loads a job: a transaction-scoped advisory lock, released if the worker dies."""
+def _lock_job(import_id):
+    """Only one worker loads a job: a transaction-scoped advisory lock, released when the loading transaction
+    ends, or when its worker dies — once PostgreSQL notices, which can be after the statement the dead
+    worker's connection was running: the lock is therefore awaited JOB_LOCK_WAIT before the job is left to
+    the worker holding it. False when it could not be had."""
     with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_try_advisory_xact_lock(hashtextextended(%s, 42))", [f"pos-import:{import_id}"])
-        return cursor.fetchone()[0]
+        try:
+            with transaction.atomic():
+                cursor.execute("SELECT set_config('lock_timeout', %s, true)", [JOB_LOCK_WAIT])
+                cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 42))", [f"pos-import:{import_id}"])
+        except OperationalError:  # lock_timeout: another worker is loading it
+            return False
+        cursor.execute("SELECT set_config('lock_timeout', '0', true)")  # the partner lock below waits its turn
+    return True
 
 
 def _lock_partner(partner_org_id):
@@ -390,7 +400,7 @@ def pos_import_run(*, import_id):
         return None
     try:
         with transaction.atomic():
-            if not _try_lock(import_id):
+            if not _lock_job(import_id):
                 return None
             pos_import = PosImport.objects.select_related("mapping", "file", "uploaded_by").get(pk=import_id)
             if pos_import.status != PosImport.Status.RUNNING or pos_import.mapping is None:

@@ -43,7 +43,8 @@ RAW_COPY_ERRORS = (
 # Line ids: a per-import prefix (48 bits of time in milliseconds, then random bits, as in UUIDv7) followed by
 # the line number, so a million new lines go to the right edge of the primary-key index instead of a million
 # random pages, and each id costs one string operation. Unique: the prefix is random per import.
-LINE_ID_SQL = "(%(id_prefix)s || lpad(to_hex(line_number), 8, '0'))::uuid"
+# A reject takes the id its line would have had.
+LINE_ID_SQL = "(%(id_prefix)s || lpad(to_hex(t.line_number), 8, '0'))::uuid"
 
 
 def line_id_prefix():
@@ -271,7 +272,6 @@ def validate_and_load(spec, workspace, on_progress):
         "decimal": spec.decimal_separator,
         "id_prefix": line_id_prefix(),
     }
-    w.execute(f"ANALYZE {w.stage}")
     w.create(
         "dates",
         query=f"SELECT raw, pos_parse_date(raw, %(date_format)s) AS value FROM (SELECT DISTINCT "
@@ -319,13 +319,18 @@ def validate_and_load(spec, workspace, on_progress):
     value = cols.value
     w.create(
         "checked",
-        query="SELECT t.line_number, "
+        query=f"SELECT {LINE_ID_SQL} AS id, t.line_number, "
         f"  {value(Field.INVOICE_NUMBER)} AS invoice_number, t.invoice_date, t.product_id, "
         f"  {value(Field.SKU)} AS reported_sku, t.quantity, t.unit_price, t.currency, "
-        f"  {value(Field.END_CUSTOMER_NAME)} AS end_customer_name, t.country, "
-        f"  regexp_replace(lower({value(Field.END_CUSTOMER_DOMAIN)}), '^([a-z]+://)?(www[.])?([^/:]*).*$', '\\3')"
-        "   AS domain, "
-        f"  {value(Field.END_CUSTOMER_POSTCODE)} AS postcode, {value(Field.RESELLER_NAME)} AS reseller, "
+        f"  {value(Field.END_CUSTOMER_NAME)} AS end_customer_name, "
+        f"  CASE WHEN strpos({value(Field.END_CUSTOMER_NAME)}, '  ') > 0"
+        f"         OR strpos({value(Field.END_CUSTOMER_NAME)}, E'\\t') > 0"
+        f"    THEN lower(regexp_replace({value(Field.END_CUSTOMER_NAME)}, '[[:space:]]+', ' ', 'g'))"
+        f"    ELSE lower({value(Field.END_CUSTOMER_NAME)}) END AS end_customer_key, t.country, "
+        f"  coalesce(regexp_replace(lower({value(Field.END_CUSTOMER_DOMAIN)}),"
+        "     '^([a-z]+://)?(www[.])?([^/:]*).*$', '\\3'), '') AS domain, "
+        f"  coalesce({value(Field.END_CUSTOMER_POSTCODE)}, '') AS postcode,"
+        f"  coalesce({value(Field.RESELLER_NAME)}, '') AS reseller, "
         f"  lower({value(Field.INVOICE_NUMBER)}) AS invoice_key, "
         f"  CASE WHEN coalesce({value(Field.INVOICE_LINE)}, '') <> '' THEN 'L:' || {value(Field.INVOICE_LINE)} "
         "       ELSE 'Q:' || t.quantity_key || '@' || t.price_key END AS line_key, "
@@ -344,7 +349,7 @@ def validate_and_load(spec, workspace, on_progress):
         " OFFSET 0) t",
         params=params,
     )
-    w.execute(f"ANALYZE {w.checked}")
+    w.execute(f"ANALYZE {w.checked}")  # the joins below (repeats, rejects' original values) need its figures
     on_progress(phase="loading")
     # A line repeated in the file: the first one counts.
     w.execute(
@@ -374,20 +379,16 @@ def validate_and_load(spec, workspace, on_progress):
         "   invoice_key, invoice_date, line_key, product_id, reported_sku, quantity, unit_price, currency,"
         "   end_customer_name, end_customer_key, end_customer_country, end_customer_domain,"
         "   end_customer_postcode, reseller_name, created_at)"
-        f" SELECT {LINE_ID_SQL}, %(tenant)s, %(org)s, %(import)s, line_number, invoice_number,"
-        "   invoice_key, invoice_date, line_key, product_id, reported_sku, quantity::int, unit_price, currency,"
-        "   end_customer_name,"
-        "   CASE WHEN strpos(end_customer_name, '  ') > 0 OR strpos(end_customer_name, E'\\t') > 0"
-        "     THEN lower(regexp_replace(end_customer_name, '[[:space:]]+', ' ', 'g'))"
-        "     ELSE lower(end_customer_name) END, country,"
-        "   coalesce(domain, ''), coalesce(postcode, ''), coalesce(reseller, ''), now()"
+        " SELECT id, %(tenant)s, %(org)s, %(import)s, line_number, invoice_number, invoice_key, invoice_date,"
+        "   line_key, product_id, reported_sku, quantity::int, unit_price, currency, end_customer_name,"
+        "   end_customer_key, country, domain, postcode, reseller, now()"
         f" FROM {w.checked} WHERE reason IS NULL",
         params,
     ).rowcount
     raw_values = "jsonb_build_array(" + ", ".join(f"s.{c}" for c in _stage_columns(spec.n_columns)) + ")"
     w.execute(
         "INSERT INTO pos_posreject (id, tenant_id, pos_import_id, line_number, reason_code, raw_values) "
-        f"SELECT gen_random_uuid(), %(tenant)s, %(import)s, c.line_number, c.reason, {raw_values} "
+        f"SELECT c.id, %(tenant)s, %(import)s, c.line_number, c.reason, {raw_values} "
         f"FROM {w.checked} c JOIN {w.stage} s ON s.line_number = c.line_number WHERE c.reason IS NOT NULL",
         params,
     )

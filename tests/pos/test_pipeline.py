@@ -266,7 +266,7 @@ def test_a_loads_work_tables_are_gone_when_it_ends(world, catalog, django_captur
 def test_a_load_that_fails_midway_leaves_no_work_table_and_no_line(
     world, catalog, django_capture_on_commit_callbacks, monkeypatch
 ):
-    monkeypatch.setattr(pipeline, "LINE_ID_SQL", "no_such_function(line_number)")  # the INSERT of lines fails
+    monkeypatch.setattr(pipeline, "LINE_ID_SQL", "no_such_function(t.line_number)")  # the check fails
     with pytest.raises(ProgrammingError):
         run_import(world, csv_file(GOOD), capture=django_capture_on_commit_callbacks)
 

@@ -1,11 +1,15 @@
 """Background entry points of the POS module: the task is idempotent, and the beat job re-sends jobs whose
 worker died, for every tenant."""
 
+import threading
 from datetime import timedelta
 
+import psycopg
+from django.db import connection
 from django.utils import timezone
 
 from pos.models import PosImport, PosLine
+from pos.services import imports
 from pos.services.imports import pos_import_create
 from pos.tasks import requeue_stalled_pos_imports, run_pos_import
 from prm.tenancy.context import tenant_scope
@@ -55,3 +59,46 @@ def test_the_beat_job_resends_an_import_whose_worker_died_and_it_is_loaded_once(
         assert (stalled.status, stalled.attempts, stalled.lines_accepted) == (PosImport.Status.COMPLETED, 2, 1)
         assert fresh.status == PosImport.Status.QUEUED  # not silent long enough: left to its worker
         assert PosLine.objects.filter(pos_import=stalled).count() == 1
+
+
+def _another_workers_connection_holding_the_lock_of(pos_import):
+    holder = psycopg.connect(**connection.get_connection_params(), autocommit=True)
+    holder.execute("SELECT pg_advisory_lock(hashtextextended(%s, 42))", [f"pos-import:{pos_import.pk}"])
+    return holder
+
+
+def _queued_import(world, django_capture_on_commit_callbacks):
+    run_import(world, csv_file(BODY, name="first.csv"), capture=django_capture_on_commit_callbacks)  # the template
+    with tenant_scope(world.tenant_a):
+        return pos_import_create(
+            actor_membership=membership(world, world.pat), upload=csv_file(BODY.replace("INV-1", "INV-2"))
+        )
+
+
+def test_a_job_another_worker_is_loading_is_left_to_it(world, catalog, django_capture_on_commit_callbacks, monkeypatch):
+    monkeypatch.setattr(imports, "JOB_LOCK_WAIT", "300ms")
+    queued = _queued_import(world, django_capture_on_commit_callbacks)
+    holder = _another_workers_connection_holding_the_lock_of(queued)
+    try:
+        with tenant_scope(world.tenant_a):
+            assert imports.pos_import_run(import_id=queued.pk) is None
+            queued.refresh_from_db()
+            assert queued.status == PosImport.Status.RUNNING and queued.lines_read == 0
+            assert not PosLine.objects.filter(pos_import=queued).exists()
+    finally:
+        holder.close()
+
+
+def test_a_resent_job_waits_for_the_dead_workers_connection_to_let_go(
+    world, catalog, django_capture_on_commit_callbacks
+):
+    """A killed worker's connection keeps the job's lock until PostgreSQL notices, after its running statement:
+    the job sent again meanwhile waits for it instead of being dropped."""
+    queued = _queued_import(world, django_capture_on_commit_callbacks)
+    holder = _another_workers_connection_holding_the_lock_of(queued)
+    threading.Timer(0.5, holder.close).start()
+
+    with tenant_scope(world.tenant_a):
+        loaded = imports.pos_import_run(import_id=queued.pk)
+        assert loaded is not None and loaded.status == PosImport.Status.COMPLETED
+        assert PosLine.objects.filter(pos_import=queued).count() == 1
