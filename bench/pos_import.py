@@ -10,7 +10,8 @@ resellers), and prints:
       ordinary table, which writes WAL like the real lines table,
   (b) the full import through the real code path — a real Celery worker (solo pool, so the task runs in the
       measured process) loading the uploaded file: COPY, validation, dedupe, insert, rejects,
-  (c) the ratio b/a, and the worker's peak RSS (VmHWM).
+  (c) the ratio b/a, and the worker's peak RSS (VmHWM),
+  (f) the floor: the accepted lines of (b) written again, alone, into a table built like the lines table.
 """
 
 import argparse
@@ -31,7 +32,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "prm.settings")
 django.setup()
 
 from django.core.files.uploadedfile import TemporaryUploadedFile  # noqa: E402
-from django.db import connection  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
 from openpyxl import Workbook  # noqa: E402
 
 from pos.demo import COLUMNS, HEADER, sales_rows, write_sales_csv  # noqa: E402
@@ -43,6 +44,7 @@ from prm.catalog.models import Product  # noqa: E402
 from prm.celery import app as celery_app  # noqa: E402
 from prm.tenancy.context import tenant_scope  # noqa: E402
 from prm.tenancy.models import Tenant  # noqa: E402
+from prm.tenancy.rls import TENANT_PREDICATE  # noqa: E402
 
 BENCH_DIR = ROOT / "run" / "bench"
 SKU_COUNT = 5000
@@ -156,6 +158,24 @@ def upload_of(path):
     return upload
 
 
+def write_floor_seconds(tenant, job):
+    """The accepted lines of `job` written again, with nothing else to do, into an empty table built like the
+    lines table (same columns, primary key, identity index, BRIN, checks, row-level security): the least any
+    load of these lines can cost here, whatever its validation."""
+    with tenant_scope(tenant), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("CREATE TABLE pos_work.bench_floor (LIKE pos_posline INCLUDING ALL)")
+        cursor.execute("ALTER TABLE pos_work.bench_floor ENABLE ROW LEVEL SECURITY")
+        cursor.execute("ALTER TABLE pos_work.bench_floor FORCE ROW LEVEL SECURITY")
+        cursor.execute(
+            f"CREATE POLICY floor ON pos_work.bench_floor USING ({TENANT_PREDICATE}) WITH CHECK ({TENANT_PREDICATE})"
+        )
+        start = time.perf_counter()
+        cursor.execute("INSERT INTO pos_work.bench_floor SELECT * FROM pos_posline WHERE pos_import_id = %s", [job.pk])
+        elapsed = time.perf_counter() - start
+        cursor.execute("DROP TABLE pos_work.bench_floor")
+    return elapsed, job.lines_accepted
+
+
 def import_seconds(tenant, membership, org, path):
     with tenant_scope(tenant):
         upload = upload_of(path)
@@ -225,11 +245,15 @@ def main():
         print(f"worker idle RSS {idle_rss:.0f} MB")
         raw = raw_copy_seconds(csv_path)
         report("(a) raw COPY into an unindexed table", args.lines, raw)
-        report("(a') the same into an ordinary (logged) table", args.lines, raw_copy_seconds(csv_path, logged=True))
+        raw_logged = raw_copy_seconds(csv_path, logged=True)
+        report("(a') the same into an ordinary (logged) table", args.lines, raw_logged)
         seconds, job = import_seconds(tenant, membership, new_distributor(tenant, membership, "Bench CSV"), csv_path)
         report("(b) full CSV import (worker)", args.lines, seconds, baseline=raw)
         print(f"    accepted {job.lines_accepted:,}, rejected {job.lines_rejected:,}: {job.reject_reasons}")
         print(f"    worker peak RSS so far: {peak_rss_mb(worker.pid):.0f} MB")
+        floor, accepted = write_floor_seconds(tenant, job)
+        report("(f) floor: the accepted lines written alone", accepted, floor)
+        print(f"    (a') + (f) = {raw_logged + floor:.2f} s before any validation, repeat or reject is handled")
         if xlsx_path:
             seconds, job = import_seconds(
                 tenant, membership, new_distributor(tenant, membership, "Bench XLSX"), xlsx_path
