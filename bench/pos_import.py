@@ -25,12 +25,14 @@ import uuid
 from pathlib import Path
 
 import django
+import psycopg
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "prm.settings")
 django.setup()
 
+from django.conf import settings  # noqa: E402
 from django.core.files.uploadedfile import TemporaryUploadedFile  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from openpyxl import Workbook  # noqa: E402
@@ -275,6 +277,16 @@ def main():
             PosLine.objects.all().delete()
             PosReject.objects.all().delete()
         Tenant.objects.filter(pk=tenant.pk).update(status=Tenant.Status.SUSPENDED)
+        vacuum_lines_tables()
+
+
+def vacuum_lines_tables():
+    """Give back the room of the deleted lines, so that the next run loads into a table like a production
+    one (which only grows) and not into millions of dead rows. VACUUM is the owner's right: the owner role."""
+    params = {**connection.get_connection_params(), "user": settings.DB_OWNER_USER}
+    params["password"] = settings.DB_OWNER_PASSWORD
+    with psycopg.connect(**params, autocommit=True) as owner:
+        owner.execute("VACUUM pos_posline, pos_posreject")
 
 
 if __name__ == "__main__":
