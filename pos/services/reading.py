@@ -176,6 +176,21 @@ def _bounded_lines(text_stream):
         yield line
 
 
+def _first_undecodable_line(binary_handle, encoding):
+    """The number of the file's first physical line that is not text in `encoding` (the decoder of the
+    reading above works ahead, so the reader's own count can be lines short of it). Read again from the start,
+    as Latin-1 — every byte is a character — split at the same line ends, and each line decoded alone."""
+    binary_handle.seek(0)
+    lines = io.TextIOWrapper(binary_handle, encoding="latin-1", newline="")
+    number = 0
+    for number, line in enumerate(_bounded_lines(lines), start=1):
+        try:
+            line.encode("latin-1").decode(encoding)
+        except UnicodeDecodeError:
+            return number
+    return number
+
+
 def csv_rows(binary_handle, layout):
     """(line number, cells) for every non-blank row after the header. The line number is the row's
     position in the file, the header being line 1."""
@@ -189,10 +204,10 @@ def csv_rows(binary_handle, layout):
             if row and any(cell.strip() for cell in row):
                 yield number, row
     except UnicodeDecodeError as exc:
+        line = _first_undecodable_line(binary_handle, layout.encoding)
         raise FileUnreadable(
             "mixed_encoding",
-            f"Near line {reader.line_num + 1} the file is not {layout.encoding} text: "
-            "it mixes encodings. Save it again as UTF-8.",
+            f"Line {line} is not {layout.encoding} text: it mixes encodings. Save it again as UTF-8.",
         ) from exc
     except csv.Error as exc:
         raise FileUnreadable("malformed_csv", f"Line {reader.line_num}: {exc}.") from exc

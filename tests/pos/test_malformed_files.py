@@ -318,7 +318,9 @@ def test_a_file_that_changes_encoding_after_its_first_300_kb_fails_with_mixed_en
     pos_import = run_import(world, SimpleUploadedFile("mixed.csv", content), capture=django_capture_on_commit_callbacks)
 
     assert pos_import.encoding == "utf-8"
-    assert_failed_and_told(world, pos_import, "mixed_encoding", "it mixes encodings. Save it again as UTF-8.")
+    assert_failed_and_told(
+        world, pos_import, "mixed_encoding", "Line 6002 is not utf-8 text: it mixes encodings. Save it again as UTF-8."
+    )
 
 
 @READERS
