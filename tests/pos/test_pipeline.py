@@ -2,13 +2,15 @@
 SQL validation → insert with ON CONFLICT → rejects)."""
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from psycopg.errors import ProgrammingError
 
 from pos.models import PosImport, PosLine, PosReject
 from pos.services import pipeline
+from pos.services.imports import pos_lines_submit
 from prm.services import DomainError
 from prm.tenancy.context import tenant_scope
+from tests.factories.populate import pos_line
 from tests.pos.conftest import HEADER, csv_file, membership, run_import
 
 GOOD = (
@@ -275,3 +277,18 @@ def test_a_load_that_fails_midway_leaves_no_work_table_and_no_line(
         assert pos_import.status == PosImport.Status.FAILED and pos_import.error_code == "internal_error"
         assert not PosLine.objects.exists() and not PosReject.objects.exists()
     assert _work_tables() == []
+
+
+def _load_settings():
+    with connection.cursor() as cursor:
+        return {name: cursor.execute(f"SHOW {name}").fetchone()[0] for name in pipeline.LOAD_SETTINGS}
+
+
+def test_a_load_gives_the_rest_of_its_transaction_back_its_settings(world, catalog):
+    with tenant_scope(world.tenant_a), transaction.atomic():
+        before = _load_settings()
+        _, results = pos_lines_submit(actor_membership=membership(world, world.pat), lines=[pos_line("S-1", "AX-24")])
+        after = _load_settings()
+
+    assert results == [{"line": 1, "status": "accepted"}]
+    assert after == before and before["work_mem"] != "256MB"
