@@ -68,7 +68,8 @@ def _progress_key(import_id):
 
 
 class ImportProgress:
-    """Writes the running job's progress to the cache, at most a few times a second."""
+    """Writes the running job's progress to the cache: a new phase or new counts of valid and rejected lines at
+    once, the running byte and line counts of the reading at most twice a second."""
 
     def __init__(self, import_id, total_bytes):
         self.key = _progress_key(import_id)
@@ -78,9 +79,10 @@ class ImportProgress:
 
     def __call__(self, **changes):
         phase_changed = "phase" in changes and changes["phase"] != self.state["phase"]
+        counts_known = "lines_valid" in changes
         self.state.update(changes)
         now = time.monotonic()
-        if phase_changed or now - self.last_write > 0.5:
+        if phase_changed or counts_known or now - self.last_write > 0.5:
             self.last_write = now
             cache.set(self.key, self.state, PROGRESS_TTL)
 
@@ -441,6 +443,10 @@ def pos_lines_submit(*, actor_membership, lines, partner_org=None):
     bad = [i for i, line in enumerate(lines, start=1) if not isinstance(line, dict)]
     if bad:
         raise DomainError(f"Each line must be an object (line {bad[0]} is not).", code="invalid_line")
+    binary = [(i, key) for i, line in enumerate(lines, start=1) for key, value in line.items() if "\x00" in str(value)]
+    if binary:
+        line_number, key = binary[0]
+        raise DomainError(f"Line {line_number}: {key} holds a NUL character, which is not text.", code="invalid_line")
     field_order = list(Field.values)
     _lock_partner(partner_org.pk)
     pos_import = PosImport.objects.create(

@@ -26,7 +26,7 @@ import pycountry
 from psycopg import sql
 
 from pos.models import REQUIRED_FIELDS, Field
-from pos.services.reading import LineLengthGuard
+from pos.services.reading import LineLengthGuard, nul_character
 
 COPY_CHUNK = 1024 * 1024
 COPY_BATCH_ROWS = 5_000
@@ -169,6 +169,7 @@ def copy_raw_csv(handle, layout, n_columns, on_progress, workspace):
                 on_progress(bytes_read=sent)
     except (*RAW_COPY_ERRORS, _LineTooLong):
         return False
+    on_progress(lines_read=workspace.cursor.rowcount)
     return True
 
 
@@ -198,12 +199,22 @@ def copy_rows(workspace, rows, n_columns, on_progress, *, strict_width):
             writer.writerow((number, width, *cells))
             count += 1
             if count % COPY_BATCH_ROWS == 0:
-                copy.write(buffer.getvalue())
-                buffer.seek(0)
-                buffer.truncate()
+                copy.write(_text_batch(buffer))
                 on_progress(lines_read=count)
-        copy.write(buffer.getvalue())
+        copy.write(_text_batch(buffer))
     on_progress(lines_read=count)
+
+
+def _text_batch(buffer):
+    """The CSV text of a batch of rows, emptying the buffer. A NUL character (which a workbook can carry,
+    escaped as _x0000_) fails the file with its line number: PostgreSQL's text cannot hold it."""
+    text = buffer.getvalue()
+    buffer.seek(0)
+    buffer.truncate()
+    if "\x00" in text:
+        number = next(row[0] for row in csv.reader(io.StringIO(text)) if any("\x00" in cell for cell in row))
+        raise nul_character(number)
+    return text
 
 
 def copy_api_lines(workspace, lines, field_order):
@@ -362,15 +373,16 @@ def validate_and_load(spec, workspace, on_progress):
         params=params,
     )
     w.execute(f"ANALYZE {w.checked}")  # the joins below (repeats, rejects' original values) need its figures
-    on_progress(phase="loading")
+    lines_read, lines_rejected = w.execute(f"SELECT count(*), count(reason) FROM {w.checked}").fetchone()
+    on_progress(lines_read=lines_read, lines_valid=lines_read - lines_rejected, lines_rejected=lines_rejected)
     # A line repeated in the file: the first one counts.
-    w.execute(
+    repeats = w.execute(
         f"UPDATE {w.checked} c SET reason = 'duplicate_in_file' FROM ("
         f" SELECT invoice_key, product_id, line_key, min(line_number) AS first_line FROM {w.checked}"
         " WHERE reason IS NULL GROUP BY invoice_key, product_id, line_key HAVING count(*) > 1) d"
         " WHERE c.reason IS NULL AND c.invoice_key = d.invoice_key AND c.product_id = d.product_id"
         "   AND c.line_key = d.line_key AND c.line_number <> d.first_line"
-    )
+    ).rowcount
     # A line loaded before, from another file. Safe without ON CONFLICT: imports of one partner run one
     # at a time (the partner lock taken by the caller), and the identity index still guards it.
     # Lines exist only through a completed import that accepted some: asked of the small jobs table.
@@ -380,12 +392,14 @@ def validate_and_load(spec, workspace, on_progress):
         params,
     ).fetchone()[0]
     if partner_has_lines:  # a partner's first report cannot repeat anything: skip the join
-        w.execute(
+        repeats += w.execute(
             f"UPDATE {w.checked} c SET reason = 'duplicate_of_loaded_line' FROM pos_posline l"
             " WHERE c.reason IS NULL AND l.tenant_id = %(tenant)s AND l.partner_org_id = %(org)s"
             "   AND l.invoice_key = c.invoice_key AND l.product_id = c.product_id AND l.line_key = c.line_key",
             params,
-        )
+        ).rowcount
+    lines_rejected += repeats
+    on_progress(phase="loading", lines_valid=lines_read - lines_rejected, lines_rejected=lines_rejected)
     accepted = w.execute(
         "INSERT INTO pos_posline (id, tenant_id, partner_org_id, pos_import_id, line_number, invoice_number,"
         "   invoice_key, invoice_date, line_key, product_id, reported_sku, quantity, unit_price, currency,"
@@ -404,7 +418,6 @@ def validate_and_load(spec, workspace, on_progress):
         f"FROM {w.checked} c JOIN {w.stage} s ON s.line_number = c.line_number WHERE c.reason IS NOT NULL",
         params,
     )
-    lines_read = w.execute(f"SELECT count(*) FROM {w.checked}").fetchone()[0]
     reasons = dict(
         w.execute(
             f"SELECT reason, count(*) FROM {w.checked} WHERE reason IS NOT NULL"

@@ -164,7 +164,8 @@ class LineLengthGuard:
 
 
 def _bounded_lines(text_stream):
-    """Lines of the decoded file, refusing a line longer than MAX_LINE_CHARS without reading it whole."""
+    """Lines of the decoded file, refusing a line longer than MAX_LINE_CHARS without reading it whole, and a
+    line holding a NUL character."""
     number = 0
     while True:
         line = text_stream.readline(MAX_LINE_CHARS + 1)
@@ -173,7 +174,17 @@ def _bounded_lines(text_stream):
         number += 1
         if len(line) > MAX_LINE_CHARS:
             raise FileUnreadable("line_too_long", f"Line {number} is longer than {MAX_LINE_CHARS:,} characters.")
+        if "\x00" in line:
+            raise nul_character(number)
         yield line
+
+
+def nul_character(line_number):
+    """A NUL character: binary data, which no report carries as text (and PostgreSQL cannot store in text)."""
+    return FileUnreadable(
+        "nul_character",
+        f"Line {line_number} holds a NUL character: binary data, not text. Export the report again from its source.",
+    )
 
 
 def _first_undecodable_line(binary_handle, encoding):

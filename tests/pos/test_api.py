@@ -376,6 +376,17 @@ def test_a_bad_body_answers_400_with_a_code_and_loads_nothing(world, catalog, bo
         assert not PosImport.objects.exists()
 
 
+def test_a_nul_character_in_a_value_answers_400_naming_the_line_and_loads_nothing(world, catalog):
+    body = {"lines": [pos_line("API-1", "AX-24"), pos_line("API-2", "AX-24", end_customer_name="Ini\u0000tech")]}
+
+    response = post_lines(api(world, world.pat), body)
+
+    answer = assert_error(response, 400, "invalid_line")
+    assert answer["detail"] == "Line 2: end_customer_name holds a NUL character, which is not text."
+    with tenant_scope(world.tenant_a):
+        assert not PosImport.objects.exists() and not PosLine.objects.exists()
+
+
 def test_a_body_that_is_not_json_answers_400(world, catalog):
     response = api(world, world.pat).post(LINES, "{lines: [", content_type="application/json")
 
@@ -398,6 +409,7 @@ def test_exactly_10000_lines_are_accepted(world, catalog):
         pytest.param("INV-1", "no_lines", id="not_a_list"),
         pytest.param([pos_line("I", "AX-24"), "INV-2"], "invalid_line", id="an_item_not_an_object"),
         pytest.param([pos_line("I", "AX-24")] * (API_MAX_LINES + 1), "too_many_lines", id="too_many"),
+        pytest.param([pos_line("I", "AX-24"), pos_line("I\x002", "AX-24")], "invalid_line", id="a_nul_character"),
     ],
 )
 def test_the_lines_service_refuses_bad_input_itself(world, catalog, lines, code):

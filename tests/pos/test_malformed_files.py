@@ -323,6 +323,42 @@ def test_a_file_that_changes_encoding_after_its_first_300_kb_fails_with_mixed_en
     )
 
 
+def test_a_nul_character_past_the_upload_check_fails_the_import_naming_its_line(
+    world, catalog, django_capture_on_commit_callbacks
+):
+    text = HEADER + "".join(GOOD_LINE.format(n=n) for n in range(2_000))
+    assert len(text.encode()) > 64 * 1024  # beyond the part of the file checked at upload
+    content = text.encode() + b"INV-LAST;2026-03-02;AX-24;3;10;USD;Ini\x00tech;FR\n"
+
+    pos_import = run_import(world, SimpleUploadedFile("nul.csv", content), capture=django_capture_on_commit_callbacks)
+
+    assert_failed_and_told(world, pos_import, "nul_character", "Line 2002 holds a NUL character")
+
+
+def test_a_nul_character_escaped_in_a_workbook_fails_the_import_naming_its_line(
+    world, catalog, django_capture_on_commit_callbacks
+):
+    rows = good_rows(3)
+    rows[1][6] = "Ini-MARK-tech"
+    xlsx = workbook_bytes(rows)
+    member = next(
+        n
+        for n in zipfile.ZipFile(io.BytesIO(xlsx)).namelist()
+        if b"-MARK-" in zipfile.ZipFile(io.BytesIO(xlsx)).read(n)
+    )
+    escaped = rewrite_member(xlsx, member, lambda xml: xml.replace(b"-MARK-", b"_x0000_"))  # Excel's escape of NUL
+
+    pos_import = run_import(
+        world,
+        SimpleUploadedFile("nul.xlsx", escaped),
+        columns=STANDARD_COLUMNS,
+        capture=django_capture_on_commit_callbacks,
+    )
+
+    assert pos_import.file_kind == "xlsx"
+    assert_failed_and_told(world, pos_import, "nul_character", "Line 3 holds a NUL character")
+
+
 @READERS
 def test_a_workbook_damaged_after_its_first_rows_fails_the_import_as_corrupt(
     world, catalog, django_capture_on_commit_callbacks, declared

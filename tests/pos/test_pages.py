@@ -250,8 +250,11 @@ def test_the_progress_partial_shows_the_bar_while_the_job_waits_or_runs_and_refr
     queued = client.get(url)
     with tenant_scope(world.tenant_a):
         PosImport.objects.filter(pk=pos_import.pk).update(status=PosImport.Status.RUNNING)
-    ImportProgress(pos_import.pk, total_bytes=1000)(bytes_read=500)
+    progress = ImportProgress(pos_import.pk, total_bytes=1000)
+    progress(bytes_read=500)
     running = client.get(url)
+    progress(phase="validating", lines_read=1200, lines_valid=1150, lines_rejected=50)
+    checking = client.get(url)
     detail_while_running = client.get(f"/pos/imports/{pos_import.pk}/")
     with tenant_scope(world.tenant_a):
         pos_import_run(import_id=pos_import.pk)
@@ -262,6 +265,9 @@ def test_the_progress_partial_shows_the_bar_while_the_job_waits_or_runs_and_refr
     assert 'role="progressbar"' in text_of(queued) and "Waiting for a worker" in text_of(queued)
     assert running.status_code == 200 and "HX-Refresh" not in running
     assert 'aria-valuenow="35"' in text_of(running) and "Reading the file" in text_of(running)
+    assert 'data-testid="progress-counts"' not in text_of(running)
+    assert "Checking every line" in text_of(checking)
+    assert "1,200 lines read: 1,150 valid, 50 rejected" in text_of(checking)
     assert f'hx-get="{url}"' in text_of(detail_while_running)
     assert done.status_code == 200
     assert done["HX-Refresh"] == "true"

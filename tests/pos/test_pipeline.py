@@ -1,13 +1,14 @@
 """The load's rules, on real files through the real code path (upload → mapping → Celery task → COPY →
-SQL validation → insert with ON CONFLICT → rejects)."""
+SQL validation → repeats marked → insert, guarded by the identity index → rejects)."""
 
 import pytest
-from django.db import connection, transaction
+from django.core.cache import cache
+from django.db import IntegrityError, connection, transaction
 from psycopg.errors import ProgrammingError
 
 from pos.models import PosImport, PosLine, PosReject
 from pos.services import pipeline
-from pos.services.imports import pos_lines_submit
+from pos.services.imports import _progress_key, pos_lines_submit
 from prm.services import DomainError
 from prm.tenancy.context import tenant_scope
 from tests.factories.populate import pos_line
@@ -93,6 +94,26 @@ def test_the_same_line_twice_in_a_file_is_rejected_the_second_time(world, catalo
 
     assert (pos_import.lines_accepted, pos_import.lines_rejected) == (3, 1)
     assert rejects_of(world, pos_import) == {5: "duplicate_in_file"}
+
+
+def test_the_progress_counts_lines_read_valid_and_rejected_repeats_included(
+    world, catalog, django_capture_on_commit_callbacks
+):
+    body = GOOD + "INV-1;2026-03-02;AX-24;3;120.5;USD;Initech GmbH;DE\n" + "INV-9;2026-13-45;AX-24;1;1;USD;X;DE\n"
+    pos_import = run_import(world, csv_file(body), capture=django_capture_on_commit_callbacks)
+
+    progress = cache.get(_progress_key(pos_import.pk))
+    assert (pos_import.lines_read, pos_import.lines_accepted, pos_import.lines_rejected) == (5, 3, 2)
+    assert (progress["lines_read"], progress["lines_valid"], progress["lines_rejected"]) == (5, 3, 2)
+
+
+def test_the_identity_index_refuses_a_second_copy_of_a_loaded_line(world, catalog, django_capture_on_commit_callbacks):
+    pos_import = run_import(world, csv_file(GOOD), capture=django_capture_on_commit_callbacks)
+    line = lines_of(world, pos_import)[0]
+    line.pk, line.line_number, line.invoice_number = None, 99, line.invoice_number.upper()  # same invoice key
+
+    with tenant_scope(world.tenant_a), pytest.raises(IntegrityError, match="pos_line_identity"), transaction.atomic():
+        line.save(force_insert=True)
 
 
 def test_the_same_sku_twice_on_an_invoice_with_other_quantities_are_two_lines(
