@@ -197,7 +197,7 @@ def seed_pos_demo(*, admin_membership, partners, products, currency, seed):
                 pos_import = pos_import_create(actor_membership=admin_membership, upload=upload, partner_org=org)
                 if pos_import.status == "needs_mapping":
                     column_mapping_save(
-                        actor=admin_membership.user,
+                        actor_membership=admin_membership,
                         pos_import=pos_import,
                         name=f"{org.name} monthly report",
                         columns=COLUMNS,

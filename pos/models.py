@@ -150,10 +150,6 @@ class PosImport(TenantModel):
         name = self.file.original_name if self.file_id else self.get_source_display()
         return f"{name} ({self.get_status_display()})"
 
-    @property
-    def accept_rate(self):
-        return self.lines_accepted / self.lines_read if self.lines_read else None
-
 
 class PosLine(TenantModel):
     """A validated sales-out line: the ground truth rebates, tiers, inventory and analytics read.

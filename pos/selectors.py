@@ -1,6 +1,6 @@
 from django.db.models import Count, F, Sum
 
-from pos.models import ColumnMapping, PartnerPartNumber, PosImport, PosLine, PosReject
+from pos.models import PartnerPartNumber, PosImport, PosLine, PosReject
 from prm.accounts.models import PartnerOrg
 from prm.accounts.permissions import is_partner
 
@@ -33,13 +33,6 @@ def visible_lines(viewer, *, partner_org=None, product=None, sku="", date_from=N
 
 def rejects_of(pos_import):
     return PosReject.objects.filter(pos_import=pos_import).order_by("line_number")
-
-
-def visible_mappings(viewer):
-    mappings = ColumnMapping.objects.select_related("partner_org")
-    if is_partner(viewer):
-        return mappings.filter(partner_org_id=viewer.partner_org_id)
-    return mappings
 
 
 def visible_part_numbers(viewer):

@@ -88,13 +88,13 @@ def import_mapping(request, import_id):
     if request.method == "POST" and form.is_valid():
         try:
             column_mapping_save(
-                actor=request.user,
+                actor_membership=request.membership,
                 pos_import=pos_import,
                 name=form.cleaned_data["name"],
                 columns=form.columns(),
                 date_format=form.cleaned_data["date_format"],
                 decimal_separator=form.cleaned_data["decimal_separator"],
-                default_currency=form.cleaned_data["default_currency"].strip().upper(),
+                default_currency=form.cleaned_data["default_currency"],
             )
         except DomainError as exc:
             apply_domain_error(form, exc)

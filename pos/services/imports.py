@@ -237,15 +237,21 @@ def _clean_columns(columns, header, default_currency):
 
 
 @transaction.atomic
-def column_mapping_save(*, actor, pos_import, name, columns, date_format, decimal_separator, default_currency=""):
-    """Save the partner's template for this file's header (replacing an older one) and queue the job."""
-    pos_import = PosImport.objects.select_for_update().get(pk=pos_import.pk)
+def column_mapping_save(
+    *, actor_membership, pos_import, name, columns, date_format, decimal_separator, default_currency=""
+):
+    """Save the partner's template for this file's header (replacing an older one) and queue the job. Who may
+    upload the partner's files may map them."""
+    pos_import = PosImport.objects.select_for_update().select_related("partner_org").get(pk=pos_import.pk)
+    partner_for_upload(actor_membership, pos_import.partner_org)
+    actor = actor_membership.user
     if pos_import.status != PosImport.Status.NEEDS_MAPPING:
         raise DomainError("This import is not waiting for a mapping.", code="not_waiting_for_mapping")
     if date_format not in DateFormat.values:
         raise DomainError(f"{date_format!r} is not a supported date format.", code="invalid_date_format")
     if decimal_separator not in DecimalSeparator.values:
         raise DomainError(f"{decimal_separator!r} is not a decimal separator.", code="invalid_decimal_separator")
+    default_currency = (default_currency or "").strip()
     default_currency = validate_currency(default_currency) if default_currency else ""
     name = (name or "").strip() or f"{pos_import.partner_org.name} template"
     cleaned = _clean_columns(columns, pos_import.header, default_currency)

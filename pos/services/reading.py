@@ -42,20 +42,19 @@ class Layout:
     header: list
     encoding: str = "utf-8"
     delimiter: str = ","
-    has_bom: bool = False
     preview: list = field(default_factory=list)
 
 
 def _sample_text(raw):
-    """Decode the sample; a multi-byte character cut at the sample's end is not an error."""
-    has_bom = raw.startswith(b"\xef\xbb\xbf")
-    body = raw[3:] if has_bom else raw
+    """Decode the sample (a UTF-8 byte-order mark left out); a multi-byte character cut at the sample's end is not
+    an error."""
+    body = raw.removeprefix(b"\xef\xbb\xbf")
     try:
-        return body.decode("utf-8"), "utf-8", has_bom
+        return body.decode("utf-8"), "utf-8"
     except UnicodeDecodeError as exc:
         if exc.start >= len(body) - 3:
-            return body[: exc.start].decode("utf-8"), "utf-8", has_bom
-    return body.decode("cp1252", errors="replace"), "cp1252", False
+            return body[: exc.start].decode("utf-8"), "utf-8"
+    return body.decode("cp1252", errors="replace"), "cp1252"
 
 
 def _sniff_delimiter(first_line):
@@ -76,7 +75,7 @@ def detect_csv(handle):
     raw = handle.read(SAMPLE_BYTES)
     if not raw.strip():
         raise FileUnreadable("empty_file", "The file is empty.")
-    text, encoding, has_bom = _sample_text(raw)
+    text, encoding = _sample_text(raw)
     first_newline = text.find("\n")
     if first_newline < 0 and len(raw) == SAMPLE_BYTES:
         raise FileUnreadable("line_too_long", "The first line is longer than the file's first 256 KB.")
@@ -90,7 +89,7 @@ def detect_csv(handle):
         raise FileUnreadable("malformed_csv", f"The file is not readable as CSV: {exc}.") from exc
     if len(raw) == SAMPLE_BYTES and preview:
         preview = preview[:-1]  # the last sampled row may be cut
-    return Layout("csv", header, encoding, delimiter, has_bom, preview)
+    return Layout("csv", header, encoding, delimiter, preview)
 
 
 def _cell_text(value):

@@ -25,6 +25,8 @@ API_PATHS = [
     "/api/v1/products/",
     "/api/v1/price-lists/",
     "/api/v1/audit-events/",
+    "/api/v1/pos/imports/",
+    "/api/v1/pos/lines/",
 ]
 
 
@@ -190,6 +192,8 @@ def test_the_schema_lists_every_api_resource(schema):
     assert "/api/v1/partner-orgs/{id}/" in paths
     assert "/api/v1/products/{id}/prices/" in paths
     assert "/api/v1/users/{id}/deactivate/" in paths
+    assert "/api/v1/pos/imports/{id}/" in paths
+    assert "/api/v1/pos/imports/{id}/rejects.csv" in paths
 
 
 def test_the_schema_can_be_exported_offline_with_no_tenant_in_scope(db, tmp_path):

@@ -5,7 +5,7 @@ import datetime
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from pos.models import ColumnMapping, PartnerPartNumber, PosLine, PosReject
-from pos.services.imports import pos_lines_submit
+from pos.services.imports import pos_import_create, pos_lines_submit
 from prm.accounts.services import api_token_create, invitation_create
 from prm.audit.services import record
 from prm.catalog.models import Price
@@ -68,6 +68,13 @@ def populate_tenant(tenant, *, admin_membership, partner_org, marker):
         )
         pos_line_row = PosLine.objects.get(pos_import=pos_import)
         pos_reject = PosReject.objects.get(pos_import=pos_import)
+        waiting_import = pos_import_create(  # a file whose layout has no template yet: it waits for a mapping
+            actor_membership=admin_membership,
+            partner_org=partner_org,
+            upload=SimpleUploadedFile(
+                f"{marker}-sales.csv", f"Invoice;Date;Part;Qty\n{marker}-INV-3;2026-03-02;{product.sku};1\n".encode()
+            ),
+        )
         mapping = ColumnMapping.objects.create(
             partner_org=partner_org,
             name=f"{marker} template",
@@ -91,6 +98,7 @@ def populate_tenant(tenant, *, admin_membership, partner_org, marker):
         "membership": admin_membership,
         "part_number": part_number,
         "pos_import": pos_import,
+        "pos_import_waiting": waiting_import,
         "pos_line": pos_line_row,
         "pos_reject": pos_reject,
         "column_mapping": mapping,

@@ -60,7 +60,7 @@ def run_import(
         pos_import = pos_import_create(actor_membership=membership(world, user), upload=upload, partner_org=partner_org)
         if pos_import.status == "needs_mapping":
             column_mapping_save(
-                actor=user,
+                actor_membership=membership(world, user),
                 pos_import=pos_import,
                 name="",
                 columns=columns or STANDARD_COLUMNS,

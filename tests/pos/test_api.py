@@ -10,7 +10,7 @@ from django.test import Client
 
 from pos.models import ColumnMapping, PosImport, PosLine
 from pos.services.imports import API_MAX_LINES, pos_lines_submit, reject_reason_text
-from prm.accounts.models import Role
+from prm.accounts.models import PartnerOrg, Role
 from prm.accounts.services import api_token_create
 from prm.services import DomainError
 from prm.tenancy.context import tenant_scope
@@ -151,6 +151,37 @@ def test_another_tenants_template_or_partner_does_not_exist(world, catalog):
 
     assert "does not exist" in " ".join(assert_error(by_mapping, 400, "invalid")["errors"]["mapping"])
     assert "does not exist" in " ".join(assert_error(by_partner, 400, "invalid")["errors"]["partner"])
+
+
+@pytest.mark.parametrize(
+    ("fields", "bad_field"),
+    [
+        pytest.param({"partner": "org1"}, "file", id="file_missing"),
+        pytest.param({"file": "INV-1;2026-03-02", "partner": "org1"}, "file", id="file_not_a_file"),
+        pytest.param({"file": "csv", "partner": "not-a-uuid"}, "partner", id="partner_not_a_uuid"),
+        pytest.param({"file": "csv", "partner": "org1", "mapping": "not-a-uuid"}, "mapping", id="mapping_not_a_uuid"),
+    ],
+)
+def test_a_bad_upload_field_answers_400_naming_the_field_and_stores_nothing(world, catalog, fields, bad_field):
+    values = {"csv": csv_file(GOOD), "org1": str(world.org1.pk)}
+    body = {name: values.get(value, value) for name, value in fields.items()}
+
+    response = api(world, world.alice).post(IMPORTS, body)
+
+    assert assert_error(response, 400, "invalid")["errors"][bad_field]
+    with tenant_scope(world.tenant_a):
+        assert not PosImport.objects.exists()
+
+
+def test_uploading_for_an_inactive_partner_is_refused(world, catalog):
+    with tenant_scope(world.tenant_a):
+        PartnerOrg.objects.filter(pk=world.org2.pk).update(status=PartnerOrg.Status.INACTIVE)
+
+    response = api(world, world.alice).post(IMPORTS, {"file": csv_file(GOOD), "partner": str(world.org2.pk)})
+
+    assert "not an active partner" in assert_error(response, 400, "inactive_partner")["detail"]
+    with tenant_scope(world.tenant_a):
+        assert not PosImport.objects.exists()
 
 
 # --- the job and its rejects ------------------------------------------------------------------------------
@@ -383,6 +414,16 @@ def test_a_nul_character_in_a_value_answers_400_naming_the_line_and_loads_nothin
 
     answer = assert_error(response, 400, "invalid_line")
     assert answer["detail"] == "Line 2: end_customer_name holds a NUL character, which is not text."
+    with tenant_scope(world.tenant_a):
+        assert not PosImport.objects.exists() and not PosLine.objects.exists()
+
+
+def test_lines_for_another_tenants_partner_answer_400_and_load_nothing(world, catalog):
+    body = {"partner": str(world.org_b.pk), "lines": [pos_line("API-1", "AX-24")]}
+
+    response = post_lines(api(world, world.alice), body)
+
+    assert "does not exist" in " ".join(assert_error(response, 400, "invalid")["errors"]["partner"])
     with tenant_scope(world.tenant_a):
         assert not PosImport.objects.exists() and not PosLine.objects.exists()
 

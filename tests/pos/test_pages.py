@@ -10,12 +10,14 @@ from django.utils.html import escape
 from pos.models import ColumnMapping, PartnerPartNumber, PosImport
 from pos.services.imports import (
     ImportProgress,
+    column_mapping_save,
     header_signature,
     pos_import_create,
     pos_import_run,
     reject_reason_text,
 )
 from prm.accounts.models import Role
+from prm.services import DomainError
 from prm.tenancy.context import tenant_scope
 from tests.conftest import make_member
 from tests.pos.conftest import HEADER, STANDARD_COLUMNS, csv_file, membership, run_import
@@ -129,6 +131,10 @@ def test_posting_the_mapping_saves_the_template_and_loads_the_file(world, catalo
         pytest.param(
             {"col_currency": "", "default_currency": "US"}, "is not an ISO 4217 currency code", id="bad_currency"
         ),
+        pytest.param({"decimal_separator": ";"}, "Select a valid choice", id="unknown_decimal_separator"),
+        pytest.param({"col_sku": "8"}, "Select a valid choice", id="a_column_the_file_has_not"),
+        pytest.param({"col_sku": "x"}, "Select a valid choice", id="a_column_that_is_not_a_number"),
+        pytest.param({"name": "T" * 101}, "at most 100 characters", id="name_too_long"),
     ],
 )
 def test_bad_mapping_input_answers_400_with_a_message_and_the_job_keeps_waiting(
@@ -143,6 +149,37 @@ def test_bad_mapping_input_answers_400_with_a_message_and_the_job_keeps_waiting(
 
     assert response.status_code == 400
     assert message in text_of(response)
+    assert the_import(world).status == PosImport.Status.NEEDS_MAPPING
+    with tenant_scope(world.tenant_a):
+        assert not ColumnMapping.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("user", "change", "code"),
+    [
+        pytest.param("pat", {"columns": {**STANDARD_COLUMNS, "colour": 8}}, "invalid_field", id="unknown_field"),
+        pytest.param(
+            "pat", {"columns": {**STANDARD_COLUMNS, "sku": "two"}}, "invalid_column", id="column_not_a_number"
+        ),
+        pytest.param("pat", {"columns": {**STANDARD_COLUMNS, "sku": 8}}, "invalid_column", id="column_out_of_range"),
+        pytest.param("pat", {"columns": {**STANDARD_COLUMNS, "sku": -1}}, "invalid_column", id="negative_column"),
+        pytest.param("pat", {"date_format": "YY/DD/MM"}, "invalid_date_format", id="date_format"),
+        pytest.param("pat", {"decimal_separator": ";"}, "invalid_decimal_separator", id="decimal_separator"),
+        pytest.param("pat", {"default_currency": "XYZ", "columns": {}}, "invalid_currency", id="default_currency"),
+        pytest.param("otto", {}, "forbidden", id="another_partners_admin"),
+        pytest.param("analyst", {}, "forbidden", id="an_analyst"),
+    ],
+)
+def test_the_mapping_service_refuses_bad_input_and_who_may_not_map_itself(world, catalog, analyst, user, change, code):
+    world.client(world.pat).post("/pos/imports/", {"file": csv_file(GOOD)})
+    pos_import = the_import(world)
+    actor = analyst if user == "analyst" else getattr(world, user)
+    arguments = {"columns": STANDARD_COLUMNS, "date_format": "YYYY-MM-DD", "decimal_separator": ".", **change}
+
+    with tenant_scope(world.tenant_a), pytest.raises(DomainError) as refused:
+        column_mapping_save(actor_membership=membership(world, actor), pos_import=pos_import, name="", **arguments)
+
+    assert refused.value.code == code
     assert the_import(world).status == PosImport.Status.NEEDS_MAPPING
     with tenant_scope(world.tenant_a):
         assert not ColumnMapping.objects.exists()

@@ -12,7 +12,7 @@ from pos.services.imports import _progress_key, pos_lines_submit
 from prm.services import DomainError
 from prm.tenancy.context import tenant_scope
 from tests.factories.populate import pos_line
-from tests.pos.conftest import HEADER, csv_file, membership, run_import
+from tests.pos.conftest import HEADER, STANDARD_COLUMNS, csv_file, membership, run_import
 
 GOOD = (
     "INV-1;2026-03-02;AX-24;3;120.50;USD;Initech GmbH;DE\n"
@@ -204,6 +204,61 @@ def test_date_and_decimal_formats_come_from_the_template(world, catalog, django_
         ("2026-01-31", "1234.5000"),
         ("2026-02-01", "99.9000"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("date_format", "written", "impossible"),
+    [
+        pytest.param("MM/DD/YYYY", "01/31/2026", "31/01/2026", id="month_first"),
+        pytest.param("DD.MM.YYYY", "31.01.2026", "31.13.2026", id="dots"),
+        pytest.param("DD-MM-YYYY", "31-01-2026", "32-01-2026", id="dashes"),
+        pytest.param("YYYYMMDD", "20260131", "20260231", id="compact"),
+    ],
+)
+def test_each_date_format_reads_its_dates_and_rejects_impossible_ones(
+    world, catalog, django_capture_on_commit_callbacks, date_format, written, impossible
+):
+    body = f"INV-1;{written};AX-24;1;10;USD;Initech;DE\nINV-2;{impossible};AX-24;1;10;USD;Initech;DE\n"
+    pos_import = run_import(world, csv_file(body), date_format=date_format, capture=django_capture_on_commit_callbacks)
+
+    assert [str(line.invoice_date) for line in lines_of(world, pos_import)] == ["2026-01-31"]
+    assert rejects_of(world, pos_import) == {3: "invalid_date"}
+
+
+@pytest.mark.parametrize("delimiter", [",", "\t", "|", ";"], ids=["comma", "tab", "pipe", "semicolon"])
+def test_any_of_the_usual_delimiters_is_detected(world, catalog, django_capture_on_commit_callbacks, delimiter):
+    header = HEADER.replace(";", delimiter)
+    body = "".join(line.replace(";", delimiter) + "\n" for line in GOOD.splitlines())
+
+    pos_import = run_import(world, csv_file(body, header=header), capture=django_capture_on_commit_callbacks)
+
+    assert pos_import.delimiter == delimiter
+    assert (pos_import.lines_accepted, pos_import.lines_rejected) == (3, 0)
+
+
+def test_optional_end_customer_fields_and_the_reporting_reseller_are_kept(
+    world, catalog, django_capture_on_commit_callbacks
+):
+    header = "Invoice No;Invoice Date;Part;Qty;Unit Price;Currency;Customer;Country;Web;Zip;Reseller\n"
+    body = (
+        "INV-1;2026-03-02;AX-24;3;10;USD;Initech;DE;https://www.Initech.example/about;10115; Nimbus IT \n"
+        "INV-2;2026-03-02;AX-24;3;10;USD;Globex;US;;;\n"
+    )
+    columns = {
+        **STANDARD_COLUMNS,
+        "end_customer_domain": 8,
+        "end_customer_postcode": 9,
+        "reseller_name": 10,
+    }
+    pos_import = run_import(
+        world, csv_file(body, header=header), columns=columns, capture=django_capture_on_commit_callbacks
+    )
+
+    kept = [
+        (line.end_customer_domain, line.end_customer_postcode, line.reseller_name)
+        for line in lines_of(world, pos_import)
+    ]
+    assert kept == [("initech.example", "10115", "Nimbus IT"), ("", "", "")]
 
 
 def test_a_file_without_a_currency_column_uses_the_templates_default(
