@@ -145,6 +145,14 @@ class PosImport(TenantModel):
     class Meta:
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["tenant", "partner_org", "created_at"], name="pos_import_partner_idx")]
+        constraints = [
+            # The same file is taken once per partner; a failed job does not count (the file may be sent again).
+            models.UniqueConstraint(
+                fields=["tenant", "partner_org", "file_sha256"],
+                condition=~models.Q(status="failed") & ~models.Q(file_sha256=""),
+                name="pos_import_same_file_once",
+            )
+        ]
 
     def __str__(self):
         name = self.file.original_name if self.file_id else self.get_source_display()

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import InterfaceError, OperationalError, connection, transaction
+from django.db import IntegrityError, InterfaceError, OperationalError, connection, transaction
 from django.db.models import F
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -141,17 +141,7 @@ def pos_import_create(*, actor_membership, upload, partner_org=None, mapping=Non
     for chunk in upload.chunks():
         digest.update(chunk)
     sha = digest.hexdigest()
-    earlier = (
-        PosImport.objects.filter(partner_org=partner_org, file_sha256=sha)
-        .exclude(status=PosImport.Status.FAILED)
-        .first()
-    )
-    if earlier is not None:
-        raise DomainError(
-            f"This file was already uploaded on {earlier.created_at:%Y-%m-%d %H:%M} UTC; nothing changed.",
-            code="duplicate_file",
-            status=409,
-        )
+    _refuse_same_file(partner_org, sha)
     layout = _detect(upload, sniffed.kind)
     signature = header_signature(layout.header)
     if mapping is not None and (mapping.partner_org_id != partner_org.pk or mapping.header_signature != signature):
@@ -165,18 +155,25 @@ def pos_import_create(*, actor_membership, upload, partner_org=None, mapping=Non
         partner_org=partner_org,
         max_bytes=settings.PRM_POS_UPLOAD_MAX_BYTES,
     )
-    pos_import = PosImport.objects.create(
-        partner_org=partner_org,
-        file=stored,
-        file_kind=layout.kind,
-        file_sha256=sha,
-        encoding=layout.encoding,
-        delimiter=layout.delimiter if layout.kind == "csv" else "",
-        header=layout.header,
-        mapping=mapping,
-        status=PosImport.Status.QUEUED if mapping else PosImport.Status.NEEDS_MAPPING,
-        uploaded_by=actor_membership.user,
-    )
+    try:
+        with transaction.atomic():
+            pos_import = PosImport.objects.create(
+                partner_org=partner_org,
+                file=stored,
+                file_kind=layout.kind,
+                file_sha256=sha,
+                encoding=layout.encoding,
+                delimiter=layout.delimiter if layout.kind == "csv" else "",
+                header=layout.header,
+                mapping=mapping,
+                status=PosImport.Status.QUEUED if mapping else PosImport.Status.NEEDS_MAPPING,
+                uploaded_by=actor_membership.user,
+            )
+    except IntegrityError as exc:  # the same file, uploaded at the same moment by another request
+        if "pos_import_same_file_once" not in str(exc):
+            raise
+        _refuse_same_file(partner_org, sha)  # the other upload has committed: refused, saying when
+        raise DomainError(ALREADY_UPLOADED.format(when=""), code="duplicate_file", status=409) from exc
     record(
         action="pos_import.create",
         actor=actor_membership.user,
@@ -186,6 +183,22 @@ def pos_import_create(*, actor_membership, upload, partner_org=None, mapping=Non
     if mapping is not None:
         _queue(pos_import)
     return pos_import
+
+
+ALREADY_UPLOADED = "This file was already uploaded{when}; nothing changed."
+
+
+def _refuse_same_file(partner_org, sha):
+    """A file whose bytes the partner already sent (a failed job aside) changes nothing: refused, saying when.
+    The unique constraint pos_import_same_file_once backs this up for two uploads at the same moment."""
+    earlier = (
+        PosImport.objects.filter(partner_org=partner_org, file_sha256=sha)
+        .exclude(status=PosImport.Status.FAILED)
+        .first()
+    )
+    if earlier is not None:
+        when = f" on {earlier.created_at:%Y-%m-%d %H:%M} UTC"
+        raise DomainError(ALREADY_UPLOADED.format(when=when), code="duplicate_file", status=409)
 
 
 def _queue(pos_import):

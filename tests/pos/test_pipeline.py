@@ -7,7 +7,7 @@ from django.db import IntegrityError, connection, transaction
 from psycopg.errors import ProgrammingError
 
 from pos.models import PosImport, PosLine, PosReject
-from pos.services import pipeline
+from pos.services import imports, pipeline
 from pos.services.imports import _progress_key, pos_lines_submit
 from prm.services import DomainError
 from prm.tenancy.context import tenant_scope
@@ -151,6 +151,43 @@ def test_uploading_the_same_file_again_changes_nothing_and_says_so(world, catalo
     assert "nothing changed" in refused.value.message
     with tenant_scope(world.tenant_a):
         assert (PosImport.objects.count(), PosLine.objects.count()) == (imports_before, lines_before)
+
+
+def test_an_upload_racing_another_of_the_same_file_is_refused_by_the_unique_constraint(
+    world, catalog, django_capture_on_commit_callbacks, monkeypatch
+):
+    first = run_import(world, csv_file(GOOD), capture=django_capture_on_commit_callbacks)
+    checks = []
+
+    def check_too_early_to_see_the_first(partner_org, sha):  # the other request had not committed yet
+        checks.append(sha)
+        if len(checks) > 1:
+            real_check(partner_org, sha)
+
+    real_check = imports._refuse_same_file
+    monkeypatch.setattr(imports, "_refuse_same_file", check_too_early_to_see_the_first)
+    with tenant_scope(world.tenant_a), pytest.raises(DomainError) as refused:
+        run_import(world, csv_file(GOOD, name="again.csv"), capture=django_capture_on_commit_callbacks)
+
+    assert (refused.value.code, refused.value.status) == ("duplicate_file", 409)
+    assert f"already uploaded on {first.created_at:%Y-%m-%d}" in refused.value.message
+    assert checks == [first.file_sha256] * 2
+    with tenant_scope(world.tenant_a):
+        assert PosImport.objects.get() == first
+
+
+def test_the_same_file_may_be_sent_again_after_a_failed_job_or_by_another_partner(
+    world, catalog, django_capture_on_commit_callbacks
+):
+    first = run_import(world, csv_file(GOOD), capture=django_capture_on_commit_callbacks)
+    with tenant_scope(world.tenant_a):  # as a job that failed: it loaded nothing
+        PosLine.objects.filter(pos_import=first).delete()
+        PosImport.objects.filter(pk=first.pk).update(status=PosImport.Status.FAILED, lines_read=0, lines_accepted=0)
+    again = run_import(world, csv_file(GOOD), capture=django_capture_on_commit_callbacks)
+    other = run_import(world, csv_file(GOOD), user=world.otto, capture=django_capture_on_commit_callbacks)
+
+    assert again.file_sha256 == other.file_sha256 == first.file_sha256
+    assert again.status == other.status == PosImport.Status.COMPLETED
 
 
 def test_another_partners_identical_line_is_not_a_duplicate(world, catalog, django_capture_on_commit_callbacks):
