@@ -337,6 +337,29 @@ def _no_progress(**_):
     pass
 
 
+# A job's advisory lock: key hashtextextended(_job_lock_name(id), 42). pg_locks shows a 64-bit key as two
+# 32-bit halves.
+JOB_LOCK_HELD_SQL = """
+SELECT EXISTS (
+    SELECT 1 FROM pg_locks l, (SELECT hashtextextended(%s, 42) AS k) job
+    WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1
+      AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+      AND l.classid::bigint = ((job.k >> 32) & 4294967295) AND l.objid::bigint = (job.k & 4294967295)
+)"""
+
+
+def _job_lock_name(import_id):
+    return f"pos-import:{import_id}"
+
+
+def _job_is_being_loaded(import_id):
+    """Whether a session holds the job's lock right now: a worker loading it (or a dead worker's connection
+    PostgreSQL has not let go of yet)."""
+    with connection.cursor() as cursor:
+        cursor.execute(JOB_LOCK_HELD_SQL, [_job_lock_name(import_id)])
+        return cursor.fetchone()[0]
+
+
 def _lock_job(import_id):
     """Only one worker loads a job: a transaction-scoped advisory lock, released when the loading transaction
     ends, or when its worker dies — once PostgreSQL notices, which can be after the statement the dead
@@ -346,7 +369,7 @@ def _lock_job(import_id):
         try:
             with transaction.atomic():
                 cursor.execute("SELECT set_config('lock_timeout', %s, true)", [JOB_LOCK_WAIT])
-                cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 42))", [f"pos-import:{import_id}"])
+                cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 42))", [_job_lock_name(import_id)])
         except OperationalError:  # lock_timeout: another worker is loading it
             return False
         cursor.execute("SELECT set_config('lock_timeout', '0', true)")  # the partner lock below waits its turn
@@ -503,8 +526,8 @@ def pos_lines_submit(*, actor_membership, lines, partner_org=None):
 
 def pos_imports_requeue_stalled(*, older_than=STALLED_AFTER):
     """Send again every job of the current tenant that is queued or running with no sign of life for
-    `older_than`. A job still being loaded is protected by its advisory lock; a job whose worker died is
-    loaded from the start. Returns the ids sent."""
+    `older_than` and whose lock no session holds: a long load is left to its worker (its heartbeat is only
+    written when claimed), a job whose worker died is loaded from the start. Returns the ids sent."""
     from pos.tasks import run_pos_import
 
     cutoff = timezone.now() - older_than
@@ -514,7 +537,7 @@ def pos_imports_requeue_stalled(*, older_than=STALLED_AFTER):
         .filter(last_seen__lte=cutoff)
     )
     tenant_id = str(require_current_tenant().pk)
-    ids = [str(pk) for pk in stalled.values_list("pk", flat=True)]
+    ids = [str(pk) for pk in stalled.values_list("pk", flat=True) if not _job_is_being_loaded(pk)]
     for import_id in ids:
         run_pos_import.delay(tenant_id=tenant_id, import_id=import_id)
     return ids

@@ -63,8 +63,29 @@ def test_the_beat_job_resends_an_import_whose_worker_died_and_it_is_loaded_once(
 
 def _another_workers_connection_holding_the_lock_of(pos_import):
     holder = psycopg.connect(**connection.get_connection_params(), autocommit=True)
-    holder.execute("SELECT pg_advisory_lock(hashtextextended(%s, 42))", [f"pos-import:{pos_import.pk}"])
+    holder.execute("SELECT pg_advisory_lock(hashtextextended(%s, 42))", [imports._job_lock_name(pos_import.pk)])
     return holder
+
+
+def test_the_beat_job_leaves_a_long_load_to_the_worker_holding_its_lock(
+    world, catalog, django_capture_on_commit_callbacks
+):
+    queued = _queued_import(world, django_capture_on_commit_callbacks)
+    with tenant_scope(world.tenant_a):  # claimed an hour ago, still loading: its heartbeat is an hour old
+        PosImport.objects.filter(pk=queued.pk).update(
+            status=PosImport.Status.RUNNING, heartbeat_at=timezone.now() - timedelta(hours=1), attempts=1
+        )
+    holder = _another_workers_connection_holding_the_lock_of(queued)
+    try:
+        with tenant_scope(world.tenant_a):
+            while_loading = imports.pos_imports_requeue_stalled()
+    finally:
+        holder.close()
+    with tenant_scope(world.tenant_a):
+        once_let_go = imports.pos_imports_requeue_stalled()
+
+    assert while_loading == []
+    assert once_let_go == [str(queued.pk)]
 
 
 def _queued_import(world, django_capture_on_commit_callbacks):

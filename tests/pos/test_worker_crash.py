@@ -77,6 +77,11 @@ def stop(process):
         process.wait(timeout=30)
 
 
+def requeue_stalled(tenant):
+    with tenant_scope(tenant):
+        return pos_imports_requeue_stalled(older_than=datetime.timedelta(0))
+
+
 def wait_for(predicate, timeout, what):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -156,9 +161,8 @@ def test_a_worker_killed_mid_import_loses_and_duplicates_nothing(worker_queue, t
             assert not PosLine.objects.filter(pos_import_id=killed.pk).exists()
 
         worker = start_worker(worker_queue, tmp_path)
-        with tenant_scope(tenant):
-            requeued = pos_imports_requeue_stalled(older_than=datetime.timedelta(0))
-        assert str(killed.pk) in requeued
+        # The beat job, run until PostgreSQL has let go of the dead worker's connection and its lock on the job.
+        wait_for(lambda: str(killed.pk) in requeue_stalled(tenant), 60, "the beat job to re-send the import")
         wait_for(lambda: status_of(tenant, killed.pk) == "completed", 180, "the re-sent import to complete")
 
         with tenant_scope(tenant):
