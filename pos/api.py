@@ -102,19 +102,30 @@ class PosRejectsView(APIView):
 
 
 class PosLineFilter(django_filters.FilterSet):
+    """The query parameters (parsed and documented here) of the lines page's filters (selectors.filter_lines)."""
+
     partner = django_filters.UUIDFilter(field_name="partner_org")
     product = django_filters.UUIDFilter(field_name="product")
     sku = django_filters.CharFilter(field_name="product__sku", lookup_expr="iexact")
     date_from = django_filters.DateFilter(field_name="invoice_date", lookup_expr="gte")
     date_to = django_filters.DateFilter(field_name="invoice_date", lookup_expr="lte")
-    country = django_filters.CharFilter(field_name="end_customer_country", method="filter_country")
+    country = django_filters.CharFilter(field_name="end_customer_country")
 
     class Meta:
         model = PosLine
         fields = ["partner", "product", "sku", "date_from", "date_to", "country"]
 
-    def filter_country(self, queryset, name, value):
-        return queryset.filter(end_customer_country=value.upper())
+    def filter_queryset(self, queryset):
+        given = self.form.cleaned_data
+        return selectors.filter_lines(
+            queryset,
+            partner_org=given.get("partner"),
+            product=given.get("product"),
+            sku=given.get("sku") or "",
+            date_from=given.get("date_from"),
+            date_to=given.get("date_to"),
+            country=given.get("country") or "",
+        )
 
 
 class PosLineSerializer(serializers.ModelSerializer):

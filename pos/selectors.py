@@ -1,3 +1,5 @@
+from collections import Counter, defaultdict
+
 from django.db.models import Count, F, Sum
 
 from pos.models import PartnerPartNumber, PosImport, PosLine, PosReject
@@ -12,10 +14,15 @@ def visible_imports(viewer):
     return imports
 
 
-def visible_lines(viewer, *, partner_org=None, product=None, sku="", date_from=None, date_to=None, country=""):
+def visible_lines(viewer, **filters):
     lines = PosLine.objects.select_related("product", "partner_org")
     if is_partner(viewer):
         lines = lines.filter(partner_org_id=viewer.partner_org_id)
+    return filter_lines(lines, **filters)
+
+
+def filter_lines(lines, *, partner_org=None, product=None, sku="", date_from=None, date_to=None, country=""):
+    """The lines page's and the API's filters (a partner and a product as objects or ids)."""
     if partner_org:
         lines = lines.filter(partner_org=partner_org)
     if product:
@@ -53,20 +60,14 @@ def data_quality(viewer):
         )
         .order_by("name")
     )
-    reasons = (
-        PosReject.objects.filter(pos_import__in=imports)
-        .values("pos_import__partner_org_id", "reason_code")
-        .annotate(n=Count("id"))
-        .order_by("-n")
-    )
-    by_partner = {}
-    for row in reasons:
-        by_partner.setdefault(row["pos_import__partner_org_id"], []).append((row["reason_code"], row["n"]))
+    by_partner = defaultdict(Counter)  # from each job's reason counts, not by counting its rejected lines again
+    for partner_org_id, reasons in imports.values_list("partner_org_id", "reject_reasons"):
+        by_partner[partner_org_id].update(reasons or {})
     return [
         {
             **row,
             "accept_rate": row["accepted"] / row["read"] if row["read"] else None,
-            "top_reasons": by_partner.get(row["partner_org_id"], [])[:5],
+            "top_reasons": sorted(by_partner[row["partner_org_id"]].items(), key=lambda item: (-item[1], item[0]))[:5],
         }
         for row in totals
     ]
