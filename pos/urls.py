@@ -9,8 +9,15 @@ urlpatterns = [
     path("imports/<uuid:import_id>/progress/", views.import_progress_partial, name="import_progress"),
     path("imports/<uuid:import_id>/mapping/", views.import_mapping, name="import_mapping"),
     path("imports/<uuid:import_id>/rejects.csv", views.import_rejects, name="import_rejects"),
+    path(
+        "imports/<uuid:import_id>/rejects.xlsx",
+        views.import_rejects,
+        {"file_format": "xlsx"},
+        name="import_rejects_xlsx",
+    ),
     path("lines/", views.line_list, name="line_list"),
     path("lines/export.csv", views.line_export, name="line_export"),
+    path("lines/export.xlsx", views.line_export, {"file_format": "xlsx"}, name="line_export_xlsx"),
     path("quality/", views.data_quality, name="data_quality"),
     path("part-numbers/", views.part_numbers, name="part_numbers"),
 ]

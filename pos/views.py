@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from pos import selectors
@@ -16,6 +17,7 @@ from pos.services.imports import (
     reject_reason_text,
 )
 from pos.services.part_numbers import partner_part_number_create
+from prm import exports
 from prm.accounts.permissions import has_role, is_partner, member_required
 from prm.exports import streaming_csv_response
 from prm.forms import apply_domain_error
@@ -110,11 +112,28 @@ def import_mapping(request, import_id):
     return render(request, "pos/import_mapping.html", context, status=400 if form.errors else 200)
 
 
+def _table_response(request, filename, file_format, count, header, rows, back):
+    """The table as CSV (streamed), or as XLSX when it fits one sheet; else back to `back` with a message."""
+    if file_format == "csv":
+        return streaming_csv_response(f"{filename}.csv", header, rows)
+    if count > exports.XLSX_MAX_ROWS:
+        messages.error(
+            request,
+            _("%(count)s lines are more than a spreadsheet holds (%(max)s): narrow the filters, or export CSV.")
+            % {"count": f"{count:,}", "max": f"{exports.XLSX_MAX_ROWS:,}"},
+        )
+        return redirect(back)
+    return exports.xlsx_response(f"{filename}.xlsx", header, rows)
+
+
 @member_required
-def import_rejects(request, import_id):
+def import_rejects(request, import_id, file_format="csv"):
     pos_import = _visible_import(request, import_id)
     header, rows = rejects_table(pos_import)
-    return streaming_csv_response(f"rejects-{pos_import.pk}.csv", header, rows)
+    back = reverse("pos:import_detail", args=[pos_import.pk])
+    return _table_response(
+        request, f"rejects-{pos_import.pk}", file_format, pos_import.lines_rejected, header, rows, back
+    )
 
 
 def _filtered_lines(request):
@@ -137,12 +156,14 @@ def line_list(request):
 
 
 @member_required
-def line_export(request):
+def line_export(request, file_format="csv"):
     form, lines = _filtered_lines(request)
     if form.errors:
         return render(request, "pos/line_list.html", {"form": form, **paginate(request, lines.none())}, status=400)
     header, rows = lines_table(lines)
-    return streaming_csv_response("pos-lines.csv", header, rows)
+    count = lines.count() if file_format == "xlsx" else 0
+    back = f"{reverse('pos:line_list')}?{request.GET.urlencode()}"
+    return _table_response(request, "pos-lines", file_format, count, header, rows, back)
 
 
 @member_required

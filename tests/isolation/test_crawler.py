@@ -9,10 +9,14 @@ Rules proved for every route:
 - a route without an id shows charlie nothing of tenant A and otto nothing of the other organisation.
 """
 
+import io
+import zipfile
+
 import pytest
 from django.urls import NoReverseMatch, reverse
 
 from prm.accounts.models import Membership
+from prm.exports import XLSX_CONTENT_TYPE
 from prm.tenancy.context import tenant_scope
 from tests.factories.populate import populate_tenant
 from tests.isolation.routes import tenant_routes
@@ -71,7 +75,12 @@ def _url(route, value):
 
 
 def _body(response):
-    return b"".join(response.streaming_content) if response.streaming else response.content
+    """The response's bytes; for a workbook, the XML of its parts (a zip hides its text from a search)."""
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    if response.get("Content-Type") == XLSX_CONTENT_TYPE:
+        with zipfile.ZipFile(io.BytesIO(body)) as workbook:
+            return b"".join(workbook.read(name) for name in workbook.namelist())
+    return body
 
 
 def _leaks(response, texts):
@@ -96,6 +105,14 @@ def test_the_crawler_sees_the_routes_of_every_module():
         "audit:event_list",
     ):
         assert expected in names
+
+
+def test_the_crawler_reads_the_text_inside_a_workbook(crawl):
+    world, _data = crawl
+    export = world.client(world.alice).get(reverse("pos:line_export_xlsx"))
+
+    assert export["Content-Type"] == XLSX_CONTENT_TYPE
+    assert _leaks(export, ["ALPHA-INV-1", "ALPHA-SKU"]) == ["ALPHA-INV-1", "ALPHA-SKU"]
 
 
 @pytest.mark.parametrize("route", OBJECT_ROUTES, ids=str)

@@ -419,6 +419,34 @@ def test_a_formula_in_a_cell_is_kept_as_data_and_exported_with_a_leading_apostro
     assert (reject["Qty"], reject["Customer"]) == ("-3", "'" + FORMULA)
 
 
+def test_a_formula_or_a_control_character_is_exported_to_xlsx_as_text(
+    world, catalog, django_capture_on_commit_callbacks
+):
+    body = (
+        'INV-1;2026-03-02;AX-24;-3;120.50;USD;"=HYPERLINK(""http://x"")";DE\n'
+        + "INV-2;2026-03-02;NOPE;1;1;USD;A\x01B;DE\n"
+    )
+    pos_import = run_import(world, csv_file(body), capture=django_capture_on_commit_callbacks)
+    client = world.client(world.pat)
+
+    lines = xlsx_cells(client.get("/pos/lines/export.xlsx"))
+    rejects = xlsx_cells(client.get(f"/pos/imports/{pos_import.pk}/rejects.xlsx"))
+
+    header = [cell.value for cell in lines[0]]
+    customer, quantity = lines[1][header.index("end_customer_name")], lines[1][header.index("quantity")]
+    assert (customer.value, customer.data_type) == (FORMULA, "s")
+    assert (quantity.value, quantity.data_type) == (-3, "n")
+    reject = {head.value: cell for head, cell in zip(rejects[0], rejects[1], strict=True)}
+    assert (reject["line"].value, reject["reason_code"].value) == (3, "unknown_sku")
+    assert reject["Customer"].value == "A_x0001_B"  # Excel's escape of the character, which Excel reads back
+
+
+def xlsx_cells(response):
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment")
+    return list(openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active.iter_rows())
+
+
 # --- XLSX -------------------------------------------------------------------------------------------------
 
 

@@ -2,8 +2,10 @@
 browser and export, data quality and partner part numbers — with each role seeing and doing only what it may."""
 
 import csv
+import datetime
 import io
 
+import openpyxl
 import pytest
 from django.utils.html import escape
 
@@ -16,6 +18,7 @@ from pos.services.imports import (
     pos_import_run,
     reject_reason_text,
 )
+from prm import exports
 from prm.accounts.models import Role
 from prm.services import DomainError
 from prm.tenancy.context import tenant_scope
@@ -44,6 +47,13 @@ MAPPING_POST = {
 def the_import(world, **filters):
     with tenant_scope(world.tenant_a):
         return PosImport.objects.select_related("partner_org", "uploaded_by", "mapping").get(**filters)
+
+
+def xlsx_rows(response):
+    assert response.status_code == 200
+    assert response["Content-Type"] == exports.XLSX_CONTENT_TYPE
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    return list(sheet.iter_rows(values_only=True))
 
 
 def text_of(response):
@@ -358,12 +368,30 @@ def test_vendor_staff_filter_the_lines_and_export_the_same_selection(world, load
 
     page = client.get("/pos/lines/", params)
     export = csv_rows(client.get("/pos/lines/export.csv", params))
+    sheet = xlsx_rows(client.get("/pos/lines/export.xlsx", params))
 
     assert page.status_code == 200
     assert {line.invoice_number for line in page.context["page_obj"]} == invoices
     assert export[0][:2] == ["partner", "invoice_number"]
     assert {row[1] for row in export[1:]} == invoices
     assert len(export) - 1 == len(page.context["page_obj"])
+    assert sheet[0] == tuple(export[0])
+    assert sorted((row[1], row[3], row[5]) for row in sheet[1:]) == sorted(
+        (row[1], row[3], int(row[5])) for row in export[1:]
+    )
+    assert all(isinstance(row[2], datetime.datetime) and isinstance(row[6], float | int) for row in sheet[1:])
+
+
+def test_an_export_too_big_for_a_spreadsheet_sends_back_to_the_page_with_a_message(world, loaded, monkeypatch):
+    monkeypatch.setattr(exports, "XLSX_MAX_ROWS", 3)
+    client = world.client(world.alice)
+
+    refused = client.get("/pos/lines/export.xlsx", {"country": ""}, follow=True)
+    fits = client.get("/pos/lines/export.xlsx", {"partner_org": str(world.org2.pk)})
+
+    assert refused.redirect_chain == [("/pos/lines/?country=", 302)]
+    assert "5 lines are more than a spreadsheet holds (3): narrow the filters, or export CSV." in text_of(refused)
+    assert len(xlsx_rows(fits)) == 3
 
 
 def test_a_partner_filters_only_within_its_own_lines(world, loaded):
@@ -384,14 +412,15 @@ def test_invalid_filter_input_answers_400_on_the_list_and_the_export(world, load
     client = world.client(world.alice)
 
     page = client.get("/pos/lines/", query)
-    export = client.get("/pos/lines/export.csv", query)
+    exported = [client.get("/pos/lines/export.csv", query), client.get("/pos/lines/export.xlsx", query)]
 
     assert page.status_code == 400
-    assert export.status_code == 400
-    assert export["Content-Type"].startswith("text/html")
     field = next(iter(query))
     assert page.context["form"].errors[field]
-    assert 'class="invalid-feedback d-block"' in text_of(export)
+    for export in exported:
+        assert export.status_code == 400
+        assert export["Content-Type"].startswith("text/html")
+        assert 'class="invalid-feedback d-block"' in text_of(export)
 
 
 # --- data quality ------------------------------------------------------------------------------------------
