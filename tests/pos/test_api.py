@@ -12,6 +12,7 @@ from pos.models import ColumnMapping, PosImport, PosLine
 from pos.services.imports import API_MAX_LINES, pos_lines_submit, reject_reason_text
 from prm.accounts.models import PartnerOrg, Role
 from prm.accounts.services import api_token_create
+from prm.files.models import StoredFile
 from prm.services import DomainError
 from prm.tenancy.context import tenant_scope
 from tests.conftest import host_of, make_member
@@ -171,6 +172,18 @@ def test_a_bad_upload_field_answers_400_naming_the_field_and_stores_nothing(worl
     assert assert_error(response, 400, "invalid")["errors"][bad_field]
     with tenant_scope(world.tenant_a):
         assert not PosImport.objects.exists()
+
+
+def test_a_file_over_the_pos_upload_limit_is_refused_and_not_stored(world, catalog, settings):
+    settings.PRM_POS_UPLOAD_MAX_BYTES = 100
+    upload = csv_file(GOOD)
+    assert upload.size > 100
+
+    response = api(world, world.pat).post(IMPORTS, {"file": upload})
+
+    assert "larger than" in assert_error(response, 400, "file_too_large")["detail"]
+    with tenant_scope(world.tenant_a):
+        assert not PosImport.objects.exists() and not StoredFile.objects.exists()
 
 
 def test_uploading_for_an_inactive_partner_is_refused(world, catalog):
