@@ -46,6 +46,7 @@ from prm.accounts.models import Membership, Role  # noqa: E402
 from prm.accounts.services import membership_create, partner_org_create, user_get_or_create  # noqa: E402
 from prm.catalog.models import Product  # noqa: E402
 from prm.celery import app as celery_app  # noqa: E402
+from prm.celery import solo_worker_command  # noqa: E402
 from prm.tenancy.context import tenant_scope  # noqa: E402
 from prm.tenancy.models import Tenant  # noqa: E402
 from prm.tenancy.rls import TENANT_PREDICATE  # noqa: E402
@@ -115,23 +116,7 @@ def start_worker(queue):
     env = {**os.environ, "PRM_CELERY_EAGER": "0"}
     log = open(BENCH_DIR / "worker.log", "a")  # noqa: SIM115 - lives as long as the worker
     return subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "prm",
-            "worker",
-            "--pool",
-            "solo",
-            "-Q",
-            queue,
-            "--loglevel",
-            "WARNING",
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-        ],
+        solo_worker_command(queue, loglevel="WARNING"),
         env=env,
         stdout=log,
         stderr=subprocess.STDOUT,

@@ -1,4 +1,5 @@
 import os
+import sys
 
 from celery import Celery, Task
 from django.db import InterfaceError, OperationalError
@@ -35,3 +36,12 @@ class TenantTask(Task):
         tenant = Tenant.objects.get(pk=tenant_id)
         with tenant_scope(tenant):
             return super().__call__(*args, **kwargs)
+
+
+def solo_worker_command(queue, *, loglevel):
+    """The command line of one worker process (solo pool: tasks run in that process) on one queue, as the
+    benchmarks and the crash test start it."""
+    return [
+        *(sys.executable, "-m", "celery", "-A", "prm", "worker", "--pool", "solo", "-Q", queue),
+        *("--loglevel", loglevel, "--without-gossip", "--without-mingle", "--without-heartbeat"),
+    ]

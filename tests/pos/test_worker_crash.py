@@ -6,7 +6,6 @@ import datetime
 import os
 import signal
 import subprocess
-import sys
 import time
 import uuid
 
@@ -20,6 +19,7 @@ from pos.models import ColumnMapping, PosImport, PosLine, PosReject
 from pos.services.imports import header_signature, pos_import_create, pos_imports_requeue_stalled
 from prm.accounts.models import Membership, Role
 from prm.celery import app as celery_app
+from prm.celery import solo_worker_command
 from prm.tenancy.context import tenant_scope
 from tests.conftest import make_member
 from tests.factories import PartnerOrgFactory, ProductFactory, TenantFactory
@@ -47,23 +47,7 @@ def start_worker(queue, tmp_path):
     }
     log = open(tmp_path / f"worker-{uuid.uuid4().hex[:6]}.log", "w")  # noqa: SIM115 - closed with the process
     return subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "prm",
-            "worker",
-            "--pool",
-            "solo",
-            "-Q",
-            queue,
-            "--loglevel",
-            "INFO",
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-        ],
+        solo_worker_command(queue, loglevel="INFO"),
         env=env,
         stdout=log,
         stderr=subprocess.STDOUT,
