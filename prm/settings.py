@@ -124,6 +124,8 @@ DATABASES = {
         # (bench/rls_overhead.py), and a failed request changes nothing.
         "ATOMIC_REQUESTS": True,
         "CONN_HEALTH_CHECKS": True,
+        # Two test runs at once on one cluster (two checkouts, parallel work) each name their own test database.
+        "TEST": {"NAME": env("PRM_TEST_DB_NAME")},
     }
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

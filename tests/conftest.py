@@ -5,6 +5,7 @@ the application role — neither owner nor superuser — so row-level security a
 as it does to the portal. Celery runs eagerly; tests that prove worker behaviour start a real worker.
 """
 
+import os
 import shutil
 from dataclasses import dataclass
 
@@ -22,11 +23,12 @@ from prm.tenancy.context import tenant_scope
 from tests.factories import MembershipFactory, PartnerOrgFactory, TenantFactory, UserFactory
 
 settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-# Tests use their own Redis database, emptied before each test (rate limits, cached sessions).
+# Tests use their own Redis database, emptied before each test (rate limits, cached sessions);
+# PRM_TEST_REDIS_DB gives a second test run at once another one.
 settings.CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": settings.REDIS_URL.rsplit("/", 1)[0] + "/15",
+        "LOCATION": settings.REDIS_URL.rsplit("/", 1)[0] + "/" + os.environ.get("PRM_TEST_REDIS_DB", "15"),
     }
 }
 celery_app.conf.task_always_eager = True
