@@ -2,7 +2,6 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
-from pos.api import PosImportViewSet, PosLineViewSet, PosRejectsView
 from prm.accounts.api import InvitationViewSet, MembershipViewSet, MeView, PartnerOrgViewSet
 from prm.api.errors import api_not_found
 from prm.audit.api import AuditEventViewSet
@@ -15,12 +14,9 @@ router.register("invitations", InvitationViewSet, basename="invitation")
 router.register("products", ProductViewSet, basename="product")
 router.register("price-lists", PriceListViewSet, basename="price-list")
 router.register("audit-events", AuditEventViewSet, basename="audit-event")
-router.register("pos/imports", PosImportViewSet, basename="pos-import")
-router.register("pos/lines", PosLineViewSet, basename="pos-line")
 
 urlpatterns = [
     path("v1/me/", MeView.as_view(), name="api-me"),
-    path("v1/pos/imports/<uuid:pk>/rejects.csv", PosRejectsView.as_view(), name="pos-import-rejects"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]
