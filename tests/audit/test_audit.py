@@ -201,5 +201,9 @@ def test_api_is_403_for_everyone_but_vendor_admins(world, analyst, events, who):
     assert client.get(f"{API}{events['create'].pk}/").status_code == 403
 
 
-def test_api_answers_401_or_403_to_anonymous_visitors(world, events):
-    assert world.client(None).get(API).status_code in (401, 403)
+def test_api_answers_401_with_the_token_challenge_to_anonymous_visitors(world, events):
+    response = world.client(None).get(API)
+
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"] == "Token"
+    assert response.json()["code"] == "not_authenticated"
