@@ -178,6 +178,8 @@ MEDIA_ROOT = Path(env("PRM_MEDIA_ROOT", str(BASE_DIR / "run" / "media")))
 # Uploads (prm.files): hard caps enforced on every upload path.
 PRM_UPLOAD_MAX_BYTES = int(env("PRM_UPLOAD_MAX_BYTES", str(25 * 1024 * 1024)))
 PRM_IMAGE_MAX_BYTES = int(env("PRM_IMAGE_MAX_BYTES", str(2 * 1024 * 1024)))
+# Width × height of an uploaded image (a small file can decode into gigabytes of pixels).
+PRM_IMAGE_MAX_PIXELS = int(env("PRM_IMAGE_MAX_PIXELS", str(4096 * 4096)))
 PRM_POS_UPLOAD_MAX_BYTES = int(env("PRM_POS_UPLOAD_MAX_BYTES", str(512 * 1024 * 1024)))
 PRM_XLSX_MAX_UNCOMPRESSED_BYTES = int(env("PRM_XLSX_MAX_UNCOMPRESSED_BYTES", str(1024 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

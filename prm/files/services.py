@@ -5,7 +5,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 
 from prm.files.models import StoredFile
-from prm.files.validation import sniff
+from prm.files.validation import reencode_image, sniff
 from prm.tenancy.context import require_current_tenant
 
 
@@ -17,9 +17,13 @@ def _tenant_path(tenant, extension):
 def stored_file_create(
     *, upload, purpose, allowed, uploaded_by=None, max_bytes=None, partner_org=None, staff_only=False, public=False
 ):
-    """Validate `upload` (raises UploadRejected) and store it under the current tenant's prefix."""
+    """Validate `upload` (raises UploadRejected) and store it under the current tenant's prefix; an image is
+    stored re-encoded (prm.files.validation.reencode_image), never as uploaded."""
     tenant = require_current_tenant()
     sniffed = sniff(upload, allowed=allowed, max_bytes=max_bytes)
+    original_name = (upload.name or "upload")[:255]
+    if sniffed.kind == "image":
+        upload, sniffed = reencode_image(upload, sniffed)
     digest = hashlib.sha256()
     upload.seek(0)
     for chunk in upload.chunks():
@@ -28,7 +32,7 @@ def stored_file_create(
     path = default_storage.save(_tenant_path(tenant, sniffed.extension), upload)
     return StoredFile.objects.create(
         purpose=purpose,
-        original_name=(upload.name or "upload")[:255],
+        original_name=original_name,
         content_type=sniffed.content_type,
         size=upload.size,
         sha256=digest.hexdigest(),

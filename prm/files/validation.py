@@ -1,12 +1,16 @@
 """Upload validation: size caps, type sniffed from the content (never the name or the browser's word),
 and spreadsheet / zip bombs refused before anything parses them."""
 
+import io
+import warnings
 import zipfile
 from dataclasses import dataclass
 
 import filetype
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
+from PIL import Image
 
 
 class UploadRejected(ValueError):
@@ -26,6 +30,9 @@ class SniffedType:
 
 
 IMAGE_TYPES = {"image/png": "png", "image/jpeg": "jpg", "image/webp": "webp", "image/gif": "gif"}
+# A photograph stays a JPEG; every other image is stored as a PNG (no comments, no metadata, no animation).
+JPEG = SniffedType("image", "image/jpeg", "jpg")
+PNG = SniffedType("image", "image/png", "png")
 XLSX_MAX_ENTRIES = 10_000
 XLSX_MAX_RATIO = 200
 CSV_SNIFF_BYTES = 64 * 1024
@@ -95,3 +102,35 @@ def sniff(upload, *, allowed, max_bytes=None):
         "unsupported_type",
         _("This file's content is not an accepted type (%(kinds)s).") % {"kinds": ", ".join(sorted(allowed))},
     )
+
+
+def reencode_image(upload, sniffed):
+    """Decode the image with Pillow and return (ContentFile, SniffedType) of a fresh encoding of its pixels
+    only: whatever else the file carried (an HTML or script polyglot in a comment or trailer, metadata) is
+    gone. Refuses what Pillow cannot decode and pictures over PRM_IMAGE_MAX_PIXELS (decompression bombs)."""
+    upload.seek(0)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(upload) as image:
+                width, height = image.size
+                if width * height > settings.PRM_IMAGE_MAX_PIXELS:
+                    raise UploadRejected(
+                        "image_too_large",
+                        _("The image is %(w)d × %(h)d pixels; at most %(max)d pixels in all are accepted.")
+                        % {"w": width, "h": height, "max": settings.PRM_IMAGE_MAX_PIXELS},
+                    )
+                image.load()
+                target = JPEG if sniffed == JPEG else PNG
+                pixels = image.convert("RGB" if target == JPEG else "RGBA")
+                pixels.info = {}  # Pillow would write the upload's comment, EXIF and ICC blocks back
+                out = io.BytesIO()
+                pixels.save(out, format="JPEG" if target == JPEG else "PNG", quality=90)
+    except UploadRejected:
+        raise
+    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        message = _("The image is damaged or not a picture; it cannot be read.")
+        raise UploadRejected("unreadable_image", message) from exc
+    finally:
+        upload.seek(0)
+    return ContentFile(out.getvalue(), name=upload.name), target
