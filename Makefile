@@ -1,4 +1,4 @@
-# Two commands on a fresh Debian machine: `make demo` and `make test`. See README.md.
+# Two commands on a fresh Debian machine, from a clone anywhere: `make demo` and `make test`. See README.md.
 SHELL := /bin/bash
 PY := .venv/bin/python
 ENV := set -a && . run/.env && set +a &&

@@ -39,6 +39,7 @@ from django.core.files.uploadedfile import TemporaryUploadedFile  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from openpyxl import Workbook  # noqa: E402
 
+from bench.common import print_durability  # noqa: E402
 from pos.demo import COLUMNS, HEADER, sales_rows, write_sales_csv  # noqa: E402
 from pos.models import ColumnMapping, PosImport, PosLine, PosReject  # noqa: E402
 from pos.services.imports import header_signature, pos_import_create  # noqa: E402
@@ -279,6 +280,7 @@ def main():
     parser.add_argument("--xlsx-lines", type=int, default=200_000)
     parser.add_argument("--big", type=int, default=0, help="also a CSV of this many lines, for the memory curve")
     args = parser.parse_args()
+    print_durability()
     BENCH_DIR.mkdir(parents=True, exist_ok=True)
     tenant, membership, skus = setup_tenant()
     queue = f"bench-{uuid.uuid4().hex[:6]}"

@@ -27,6 +27,7 @@ import psycopg  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 
+from bench.common import print_durability  # noqa: E402
 from prm.accounts.models import PartnerOrg  # noqa: E402
 from prm.tenancy.context import tenant_scope  # noqa: E402
 from prm.tenancy.models import Tenant  # noqa: E402
@@ -42,6 +43,7 @@ def timed(label, n, fn):
 
 
 def main(n):
+    print_durability()
     tenant = Tenant.objects.create(name="bench", slug=f"bench-{uuid.uuid4().hex[:8]}")
     try:
         with tenant_scope(tenant):

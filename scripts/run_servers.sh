@@ -1,29 +1,28 @@
 #!/usr/bin/env bash
 # Starts (or stops) the web server (gunicorn) and a Celery worker + beat in the background, under run/.
 set -euo pipefail
-cd "$(dirname "$0")/.."
-set -a; . run/.env; set +a
-PORT=${PRM_PORT:-8000}
+. "$(dirname "$0")/lib.sh"
+PORT=$PRM_PORT
 stop() {
   for name in web worker beat; do
-    if [ -f "run/$name.pid" ]; then
-      kill "$(cat "run/$name.pid")" 2>/dev/null || true
-      rm -f "run/$name.pid"
-    fi
+    stop_pidfile "run/$name.pid"
   done
 }
 start() {
   stop
+  require_free_port PRM_PORT
   .venv/bin/gunicorn prm.wsgi:application --bind "127.0.0.1:$PORT" --workers 2 --threads 4 \
     --pid run/web.pid --access-logfile run/web-access.log --error-logfile run/web.log --daemon
   .venv/bin/celery -A prm worker --loglevel INFO --concurrency 2 --pidfile run/worker.pid \
     --logfile run/worker.log --detach
   .venv/bin/celery -A prm beat --loglevel INFO --pidfile run/beat.pid --logfile run/beat.log \
     --schedule run/celerybeat-schedule --detach
-  for _ in $(seq 50); do
+  for _ in $(seq 100); do
     curl -fs -o /dev/null -H "Host: localhost" "http://127.0.0.1:$PORT/health/" && break
     sleep 0.2
   done
+  curl -fs -o /dev/null -H "Host: localhost" "http://127.0.0.1:$PORT/health/" ||
+    { echo "The web server does not answer on port $PORT: see run/web.log." >&2; exit 1; }
   cat <<TXT
 
 PRM portal is running.

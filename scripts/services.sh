@@ -1,35 +1,37 @@
 #!/usr/bin/env bash
-# Starts / stops the project-local PostgreSQL cluster and Redis on loopback, under run/ (git-ignored).
-# PostgreSQL refuses to run as root, so the cluster belongs to the unprivileged `postgres` user.
-# Idempotent: `start` reuses a running cluster and creates the roles and database only when missing.
+# Starts / stops this checkout's PostgreSQL cluster and Redis on loopback, on the ports of its run/.env.
+# PostgreSQL refuses to run as root, so the cluster belongs to the unprivileged `postgres` user; its data
+# directory and socket are in PRM_PG_DIR (see scripts/env.sh), Redis's files under run/ (git-ignored).
+# The cluster is durable (fsync, synchronous commit): the demo is what a small vendor may run for real.
+# The test database alone trades durability for speed (tests/conftest.py).
+# Idempotent: `start` reuses a running cluster, creates the roles and database when missing and sets the role
+# passwords of run/.env. `stop` stops this checkout's cluster and Redis only.
 set -euo pipefail
-cd "$(dirname "$0")/.."
-ROOT=$PWD
-set -a; . run/.env; set +a
+. "$(dirname "$0")/lib.sh"
 PGBIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
-PGDATA=$ROOT/run/pgdata
-PGSOCK=$ROOT/run/pgsock
+PGDATA=$PRM_PG_DIR/pgdata
+PGSOCK=$PRM_PG_DIR/pgsock
 as_postgres() {
   if [ "$(id -un)" = "postgres" ] || [ "$(id -u)" -ne 0 ]; then "$@"; else runuser -u postgres -- "$@"; fi
 }
 psql_admin() { as_postgres "$PGBIN/psql" -h "$PGSOCK" -p "$PRM_DB_PORT" -U postgres -v ON_ERROR_STOP=1 -qtA "$@"; }
 
 start_postgres() {
-  mkdir -p "$PGSOCK"
+  mkdir -p "$PGDATA" "$PGSOCK"
+  [ "$(id -u)" -eq 0 ] && chown postgres: "$PGDATA" "$PGSOCK"
+  if ! as_postgres test -w "$PGDATA" -a -w "$PGSOCK"; then
+    echo "The postgres user cannot write $PGDATA and $PGSOCK: set PRM_PG_DIR in $ROOT/run/.env" \
+      "to a folder it can enter (not under a private home folder)." >&2
+    exit 1
+  fi
   if [ ! -s "$PGDATA/PG_VERSION" ]; then
-    mkdir -p "$PGDATA"
-    [ "$(id -u)" -eq 0 ] && chown postgres: "$PGDATA" "$PGSOCK"
     as_postgres "$PGBIN/initdb" -D "$PGDATA" -U postgres --auth-local=trust --auth-host=scram-sha-256 \
       --encoding=UTF8 --locale=C.UTF-8 >/dev/null
   fi
-  [ "$(id -u)" -eq 0 ] && chown postgres: "$PGSOCK"
   if ! as_postgres "$PGBIN/pg_ctl" -D "$PGDATA" status >/dev/null 2>&1; then
-    if "$PGBIN/pg_isready" -q -h 127.0.0.1 -p "$PRM_DB_PORT"; then
-      echo "Port $PRM_DB_PORT is taken by another PostgreSQL (another checkout's run/?). Stop it first." >&2
-      exit 1
-    fi
+    require_free_port PRM_DB_PORT
     as_postgres "$PGBIN/pg_ctl" -D "$PGDATA" -l "$PGDATA/server.log" -w start \
-      -o "-c listen_addresses=127.0.0.1 -p $PRM_DB_PORT -k $PGSOCK -c fsync=off -c synchronous_commit=off -c shared_buffers=4GB -c wal_buffers=64MB -c max_wal_size=8GB -c checkpoint_timeout=30min" >/dev/null
+      -o "-c listen_addresses=127.0.0.1 -p $PRM_DB_PORT -k $PGSOCK -c shared_buffers=4GB -c wal_buffers=64MB -c max_wal_size=8GB -c checkpoint_timeout=30min" >/dev/null
   fi
   # Two roles: the owner runs migrations; the application role is neither owner nor superuser,
   # so FORCE ROW LEVEL SECURITY applies to every query the application makes.
@@ -42,6 +44,8 @@ DO \$\$ BEGIN
     CREATE ROLE $PRM_DB_APP_USER LOGIN NOSUPERUSER NOCREATEDB NOBYPASSRLS PASSWORD '$PRM_DB_APP_PASSWORD';
   END IF;
 END \$\$;
+ALTER ROLE $PRM_DB_OWNER_USER PASSWORD '$PRM_DB_OWNER_PASSWORD';
+ALTER ROLE $PRM_DB_APP_USER PASSWORD '$PRM_DB_APP_PASSWORD';
 SQL
   if [ -z "$(psql_admin -c "SELECT 1 FROM pg_database WHERE datname = '$PRM_DB_NAME'")" ]; then
     psql_admin -c "CREATE DATABASE $PRM_DB_NAME OWNER $PRM_DB_OWNER_USER"
@@ -50,16 +54,24 @@ SQL
 
 start_redis() {
   mkdir -p run/redis
-  if ! redis-cli -p 63799 ping >/dev/null 2>&1; then
-    redis-server --port 63799 --bind 127.0.0.1 --daemonize yes --dir "$ROOT/run/redis" \
-      --pidfile "$ROOT/run/redis.pid" --logfile "$ROOT/run/redis.log" --save "" --appendonly no
-    for _ in $(seq 50); do redis-cli -p 63799 ping >/dev/null 2>&1 && break; sleep 0.1; done
+  case "$PRM_REDIS_URL" in
+    *"127.0.0.1:$PRM_REDIS_PORT/"*) ;;
+    *) echo "PRM_REDIS_URL ($PRM_REDIS_URL) does not use PRM_REDIS_PORT ($PRM_REDIS_PORT): fix run/.env." >&2; exit 1 ;;
+  esac
+  if [ -f run/redis.pid ] && kill -0 "$(cat run/redis.pid)" 2>/dev/null; then
+    return
   fi
+  require_free_port PRM_REDIS_PORT
+  redis-server --port "$PRM_REDIS_PORT" --bind 127.0.0.1 --daemonize yes --dir "$ROOT/run/redis" \
+    --pidfile "$ROOT/run/redis.pid" --logfile "$ROOT/run/redis.log" --save "" --appendonly no
+  for _ in $(seq 50); do redis-cli -p "$PRM_REDIS_PORT" ping >/dev/null 2>&1 && return; sleep 0.1; done
+  echo "Redis did not start on port $PRM_REDIS_PORT: see run/redis.log." >&2
+  exit 1
 }
 
 stop_all() {
   as_postgres "$PGBIN/pg_ctl" -D "$PGDATA" -m fast stop >/dev/null 2>&1 || true
-  redis-cli -p 63799 shutdown nosave >/dev/null 2>&1 || true
+  stop_pidfile run/redis.pid
 }
 
 case "${1:-start}" in
