@@ -156,6 +156,11 @@ ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_RATE_LIMITS = {"login_failed": env("PRM_LOGIN_RATE_LIMIT", "5/5m/ip,5/5m/key")}
+# A portal resets the passwords of its own members only (prm.accounts.forms).
+ACCOUNT_FORMS = {
+    "reset_password": "prm.accounts.forms.TenantResetPasswordForm",
+    "user_token": "prm.accounts.forms.TenantUserTokenForm",
+}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "PRM portal"
 

@@ -1,5 +1,6 @@
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from prm.notifications.email import tenant_from_address
 
@@ -25,3 +26,19 @@ class TenantAccountAdapter(DefaultAccountAdapter):
 
     def send_mail(self, template_prefix, email, context):
         super().send_mail(template_prefix, email, {**context, "tenant": self._tenant()})
+
+    def is_safe_url(self, url):
+        """A `?next=` may lead only to the request's own host: every portal is another tenant's host, so
+        ALLOWED_HOSTS (all of them) is not a list of safe places to send someone after signing in."""
+        request = allauth_context.request
+        return url_has_allowed_host_and_scheme(
+            url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
+
+    def _get_login_attempts_cache_key(self, request, **credentials):
+        """The key of the failed-login limit (and of its reset after a password reset): the tenant and the
+        lower-cased e-mail. allauth's default uses the raw Host (case and port make new keys), and failures
+        on one portal must not lock the same person out of another."""
+        tenant = getattr(request, "tenant", None)
+        email = credentials.get("email", "").strip().lower()
+        return f"{tenant.pk if tenant is not None else 'platform'}:{email}"

@@ -3,18 +3,22 @@ from allauth.account.auth_backends import AuthenticationBackend
 from prm.accounts.models import Membership
 
 
+def may_sign_in_here(user, tenant):
+    """Who may use a host's sign-in and password reset: on a tenant's host the users with an active membership
+    there (the request's tenant scope), on the platform host only platform operators."""
+    if tenant is None:
+        return user.is_staff
+    return Membership.objects.filter(user=user, is_active=True).exists()
+
+
 class TenantMemberBackend(AuthenticationBackend):
-    """allauth's e-mail/password check, then: on a tenant's host only users with an active membership
-    there may sign in; on the platform host only platform operators. The failure looks like a wrong
-    password, so a portal never tells whether an address has an account elsewhere."""
+    """allauth's e-mail/password check, then `may_sign_in_here`. The failure looks like a wrong password, so a
+    portal never tells whether an address has an account elsewhere."""
 
     def authenticate(self, request, **credentials):
         user = super().authenticate(request, **credentials)
         if user is None:
             return None
-        tenant = getattr(request, "tenant", None)
-        if tenant is None:
-            return user if user.is_staff else None
-        if Membership.objects.filter(user=user, is_active=True).exists():
+        if may_sign_in_here(user, getattr(request, "tenant", None)):
             return user
         return None

@@ -1,7 +1,10 @@
 import pycountry
+from allauth.account.forms import ResetPasswordForm, UserTokenForm
+from allauth.core import context as allauth_context
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from prm.accounts.backends import may_sign_in_here
 from prm.accounts.models import Membership, PartnerOrg
 from prm.accounts.permissions import is_partner
 from prm.accounts.selectors import channel_managers, invitable_roles
@@ -75,3 +78,32 @@ class ApiTokenForm(StyledForm):
 
 class ProfileForm(StyledForm):
     full_name = forms.CharField(label=_("Full name"), max_length=150)
+
+
+def _may_sign_in_on_this_host(user):
+    return may_sign_in_here(user, getattr(allauth_context.request, "tenant", None))
+
+
+class TenantResetPasswordForm(ResetPasswordForm):
+    """allauth's "forgot password" form, for the people who may sign in on this host only: anyone else (a
+    member of another portal only, or nobody) gets the same "if an account exists…" answer and no e-mail, so a
+    portal neither resets nor reveals another portal's accounts."""
+
+    def clean_email(self):
+        email = super().clean_email()
+        self.users = [user for user in self.users if _may_sign_in_on_this_host(user)]
+        return email
+
+    def save(self, request, **kwargs):
+        if not self.users:
+            return self.cleaned_data["email"]
+        return super().save(request, **kwargs)
+
+
+class TenantUserTokenForm(UserTokenForm):
+    """The password-reset link's key works only on a host where its user may sign in: a key made on another
+    portal (or for someone who left this one) is an invalid link here."""
+
+    def _get_user(self, uidb36):
+        user = super()._get_user(uidb36)
+        return user if user is not None and _may_sign_in_on_this_host(user) else None

@@ -7,8 +7,8 @@ the predicates. What a partner may see is narrowed further by selectors to its o
 
 from functools import wraps
 
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import redirect
 
 from prm.accounts.models import PARTNER_ROLES, VENDOR_ROLES, Role
 
@@ -67,7 +67,7 @@ def role_required(roles):
         @wraps(view)
         def wrapper(request, *args, **kwargs):
             if not request.user.is_authenticated:
-                return redirect(f"/accounts/login/?next={request.path}")
+                return redirect_to_login(request.get_full_path())
             if not has_role(getattr(request, "membership", None), roles):
                 raise PermissionDenied
             return view(request, *args, **kwargs)

@@ -222,3 +222,75 @@ def test_a_partner_user_opening_a_vendor_page_gets_403(world, who, url):
 @pytest.mark.parametrize("url", VENDOR_PAGES)
 def test_the_vendor_admin_opens_the_vendor_pages(world, url):
     assert world.client(world.alice).get(url).status_code == 200
+
+
+# --- the failed-login limit: one key per person and portal ----------------------------------------------------
+
+
+def _attacker(number):
+    """A client from its own address, so that only the per-person limit (not the per-address one) can stop it."""
+    return Client(REMOTE_ADDR=f"10.0.0.{number}")
+
+
+def test_failed_sign_ins_count_under_one_key_whatever_the_case_and_port_of_the_host(world):
+    hosts = ["ACME.localhost", "acme.localhost:80", "Acme.Localhost:8000", "acme.LOCALHOST", "acme.localhost"]
+    for number, host in enumerate(hosts):
+        client = _attacker(number)
+        response = client.post("/accounts/login/", {"login": "Alice@Acme.test", "password": "wrong-1"}, HTTP_HOST=host)
+        assert _form_errors(response) == [WRONG_PASSWORD_ERROR]
+
+    response = sign_in(_attacker(99), world.tenant_a, "alice@acme.test")
+
+    assert _form_errors(response) == [RATE_LIMIT_ERROR]
+
+
+def test_failed_sign_ins_on_tenant_b_do_not_lock_the_same_person_out_of_tenant_a(world):
+    with tenant_scope(world.tenant_b):
+        MembershipFactory(user=world.alice, role=Role.ANALYST)
+    for number in range(6):
+        sign_in(_attacker(number), world.tenant_b, "alice@acme.test", "wrong-password-123")
+    assert _form_errors(sign_in(_attacker(50), world.tenant_b, "alice@acme.test")) == [RATE_LIMIT_ERROR]
+    client = Client()
+
+    response = sign_in(client, world.tenant_a, "alice@acme.test")
+
+    assert response.status_code == 302
+    assert _signed_in_user_id(client) == str(world.alice.pk)
+
+
+# --- where a sign-in may lead ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "next_url", ["http://globex.localhost/", "//globex.localhost/", "http://localhost/admin/", "https://evil.test/"]
+)
+def test_after_signing_in_next_never_leads_to_another_host(world, next_url):
+    client = Client()
+
+    response = client.post(
+        "/accounts/login/",
+        {"login": "alice@acme.test", "password": PASSWORD, "next": next_url},
+        HTTP_HOST=host_of(world.tenant_a),
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == "/"
+
+
+def test_after_signing_in_next_leads_to_a_page_of_the_same_portal(world):
+    client = Client()
+
+    response = client.post(
+        "/accounts/login/",
+        {"login": "alice@acme.test", "password": PASSWORD, "next": "http://acme.localhost/audit/?page=2"},
+        HTTP_HOST=host_of(world.tenant_a),
+    )
+
+    assert response["Location"] == "http://acme.localhost/audit/?page=2"
+
+
+def test_a_page_that_needs_signing_in_sends_its_full_address_as_next_encoded(world):
+    response = anonymous_client(world.tenant_a).get("/partner-orgs/?search=a&status=active")
+
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/login/?next=/partner-orgs/%3Fsearch%3Da%26status%3Dactive"
