@@ -1,6 +1,7 @@
 import uuid
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.hashers import check_password, make_password
 from django.contrib.auth.models import PermissionsMixin
 from django.db import models
 from django.db.models.functions import Lower
@@ -33,6 +34,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False)
     date_joined = models.DateTimeField(default=timezone.now)
+    # Set by every new password (change, reset, an invitation's new account); API tokens created before it stop
+    # working (prm.api.authentication). Empty for accounts whose password has not been set since it existed.
+    password_changed_at = models.DateTimeField(_("password changed at"), null=True, blank=True, editable=False)
 
     objects = UserManager()
 
@@ -49,6 +53,20 @@ class User(AbstractBaseUser, PermissionsMixin):
     def save(self, *args, **kwargs):
         self.email = self.email.lower()
         super().save(*args, **kwargs)
+
+    def set_password(self, raw_password):
+        super().set_password(raw_password)
+        self.password_changed_at = timezone.now()
+
+    def check_password(self, raw_password):
+        """Django's check, whose hash upgrade (a new hasher or more iterations) is not a password change: it
+        re-hashes the same password without `set_password`, so tokens and sessions stay valid."""
+
+        def upgrade_hash(password):
+            self.password = make_password(password)
+            self.save(update_fields=["password"])
+
+        return check_password(raw_password, self.password, upgrade_hash)
 
 
 class Role(models.TextChoices):

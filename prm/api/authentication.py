@@ -13,6 +13,13 @@ def hash_key(key):
     return hashlib.sha256(key.encode()).hexdigest()
 
 
+def _created_before_password_change(token):
+    """A new password ends the tokens made before it, on every portal (this one cannot even list the others under
+    row-level security, so they are refused here rather than revoked)."""
+    changed_at = token.user.password_changed_at
+    return changed_at is not None and token.created_at < changed_at
+
+
 class ApiTokenAuthentication(authentication.BaseAuthentication):
     """`Authorization: Token <key>`. The key is looked up (by its hash) among the tokens of the request's
     tenant only, so a token presented on another tenant's host is simply unknown → 401."""
@@ -34,6 +41,10 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
         token = ApiToken.objects.select_related("user").filter(key_hash=hash_key(key), revoked_at__isnull=True).first()
         if token is None or not token.user.is_active:
             raise exceptions.AuthenticationFailed("Invalid or revoked token.")
+        if _created_before_password_change(token):
+            raise exceptions.AuthenticationFailed(
+                "This token was created before its user's last password change or reset; create a new one."
+            )
         membership = Membership.objects.select_related("partner_org").filter(user=token.user, is_active=True).first()
         if membership is None:
             raise exceptions.AuthenticationFailed("The token's user has no access to this portal.")

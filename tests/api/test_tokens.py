@@ -6,16 +6,20 @@ import re
 from datetime import timedelta
 
 import pytest
+from allauth.account.forms import default_token_generator
+from allauth.account.utils import user_pk_to_url_str
 from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
-from prm.accounts.models import ApiToken, Membership
+from prm.accounts.models import ApiToken, Membership, User
 from prm.accounts.services import api_token_create, api_token_revoke, membership_deactivate
 from prm.audit.models import AuditEvent
 from prm.services import DomainError
 from prm.tenancy.context import tenant_scope
+from tests.accounts.helpers import sign_in
 from tests.conftest import host_of
+from tests.factories import PASSWORD
 
 KEY_RE = re.compile(r'data-testid="new-key".*?<code>(prm_[A-Za-z0-9_\-]+)</code>', re.S)
 
@@ -318,3 +322,98 @@ def test_a_refused_token_does_not_record_a_use(world, alice_key):
     with tenant_scope(world.tenant_a):
         token.refresh_from_db()
     assert token.last_used_at is None
+
+
+# --- a new password ends older tokens and sessions ------------------------------------------------------------
+
+NEW_PASSWORD = "sturdy-otter-lamp-42"
+
+
+def _change_password_on_the_page(client):
+    response = client.post(
+        "/accounts/password/change/", {"oldpassword": PASSWORD, "password1": NEW_PASSWORD, "password2": NEW_PASSWORD}
+    )
+    assert response.status_code == 302, response.content
+    return response
+
+
+def _reset_password_by_link(tenant, user):
+    user = User.objects.get(pk=user.pk)  # the key covers the last sign-in time
+    client = Client(HTTP_HOST=host_of(tenant))
+    key = f"{user_pk_to_url_str(user)}-{default_token_generator.make_token(user)}"
+    opened = client.get(f"/accounts/password/reset/key/{key}/")
+    assert opened.status_code == 302
+    assert client.post(opened["Location"], {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD}).status_code == 302
+
+
+def _signed_in(tenant, email):
+    client = Client(HTTP_HOST=host_of(tenant))
+    assert sign_in(client, tenant, email).status_code == 302
+    return client
+
+
+def test_a_password_change_ends_the_tokens_made_before_it_and_the_page_says_so(world, alice_key):
+    _token, key = alice_key
+    changer = _signed_in(world.tenant_a, "alice@acme.test")
+    assert "stop working when your password is changed or reset" in changer.get("/tokens/").content.decode()
+
+    _change_password_on_the_page(changer)
+
+    body = assert_json_401(me(world.tenant_a, f"Token {key}"))
+    assert "before its user's last password change or reset" in body["detail"]
+    new_key = create_on_page(changer, "After the change")
+    assert me(world.tenant_a, f"Token {new_key}").status_code == 200
+
+
+def test_a_password_reset_ends_the_users_tokens_on_every_portal(world, alice_key):
+    _token, key_a = alice_key
+    with tenant_scope(world.tenant_b):
+        Membership.objects.create(user=world.alice, role="analyst")
+        _token_b, key_b = api_token_create(user=world.alice, name="Alice on Globex")
+
+    _reset_password_by_link(world.tenant_a, world.alice)
+
+    assert_json_401(me(world.tenant_a, f"Token {key_a}"))
+    assert_json_401(me(world.tenant_b, f"Token {key_b}"))
+
+
+def test_a_password_change_signs_out_the_users_other_sessions_and_keeps_the_changers(world):
+    other = _signed_in(world.tenant_a, "alice@acme.test")
+    changer = _signed_in(world.tenant_a, "alice@acme.test")
+
+    _change_password_on_the_page(changer)
+
+    assert changer.get("/").status_code == 200
+    assert other.get("/")["Location"].startswith("/accounts/login/")
+
+
+def test_a_password_reset_signs_out_the_users_sessions(world):
+    session = _signed_in(world.tenant_a, "alice@acme.test")
+
+    _reset_password_by_link(world.tenant_a, world.alice)
+
+    assert session.get("/")["Location"].startswith("/accounts/login/")
+
+
+def test_an_invitations_new_account_records_when_its_password_was_set(world):
+    user = User.objects.create_user(email="new@partner.test", password=NEW_PASSWORD)
+
+    assert user.password_changed_at is not None
+
+
+def test_a_password_hash_upgrade_is_not_a_password_change(world, alice_key, settings):
+    _token, key = alice_key
+    settings.PASSWORD_HASHERS = [
+        "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+        "django.contrib.auth.hashers.MD5PasswordHasher",
+    ]
+    alice = User.objects.get(pk=world.alice.pk)
+    stamp = alice.password_changed_at
+
+    assert alice.check_password(PASSWORD)
+    alice.save()
+
+    alice.refresh_from_db()
+    assert alice.password.startswith("pbkdf2_sha256$")
+    assert alice.password_changed_at == stamp
+    assert me(world.tenant_a, f"Token {key}").status_code == 200
