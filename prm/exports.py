@@ -11,12 +11,13 @@ import io
 import re
 import tempfile
 
+from django.db import transaction
 from django.http import FileResponse, StreamingHttpResponse
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from prm.tenancy.context import get_current_tenant, tenant_scope
+from prm.tenancy.context import require_current_tenant, tenant_scope
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 PLAIN_NUMBER = re.compile(r"^[+-]?\d+([.,]\d+)?$")
@@ -43,15 +44,28 @@ def csv_chunks(header, rows, rows_per_chunk=1000):
     yield buffer.getvalue()
 
 
-def _in_tenant_scope(tenant, chunks):
-    # A streamed body is produced after the middleware has left the request's tenant scope: re-enter it.
-    with tenant_scope(tenant):
-        yield from chunks
+def rows_in_own_transaction(rows):
+    """`rows` (a lazy queryset iterator), read in the current tenant's scope inside a transaction of their own,
+    whenever they are consumed — the one way every export reads its rows.
+
+    A streamed body is read after the request's transaction has committed (ATOMIC_REQUESTS) and after the
+    middleware has left the tenant scope: without a scope and a transaction of its own, row-level security would
+    match no row. Inside the transaction Django declares the `.iterator()` server-side cursor WITHOUT HOLD, so it
+    lives and dies with that transaction, as a transaction-pooling PgBouncer requires (docs/deployment.md).
+    Consumed within the request (XLSX), the transaction is a savepoint of the request's.
+    """
+    tenant = require_current_tenant()
+
+    def read():
+        with tenant_scope(tenant), transaction.atomic():
+            yield from rows
+
+    return read()
 
 
 def streaming_csv_response(filename, header, rows):
     response = StreamingHttpResponse(
-        _in_tenant_scope(get_current_tenant(), csv_chunks(header, rows)), content_type="text/csv; charset=utf-8"
+        csv_chunks(header, rows_in_own_transaction(rows)), content_type="text/csv; charset=utf-8"
     )
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
@@ -75,7 +89,7 @@ def xlsx_response(filename, header, rows):
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet()
     sheet.append([_xlsx_cell(sheet, h) for h in header])
-    for row in rows:
+    for row in rows_in_own_transaction(rows):
         sheet.append([_xlsx_cell(sheet, v) for v in row])
     handle = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it once sent
     workbook.save(handle)

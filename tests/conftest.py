@@ -5,6 +5,7 @@ the application role — neither owner nor superuser — so row-level security a
 as it does to the portal. Celery runs eagerly; tests that prove worker behaviour start a real worker.
 """
 
+import functools
 import os
 import shutil
 from dataclasses import dataclass
@@ -12,9 +13,11 @@ from dataclasses import dataclass
 import psycopg
 import pytest
 from django.conf import settings
+from django.contrib.staticfiles.handlers import StaticFilesHandler
 from django.core.cache import cache
 from django.db import connections
 from django.test import Client
+from django.test.testcases import LiveServerThread
 from django.test.utils import setup_databases, teardown_databases
 
 from prm.accounts.models import Role
@@ -80,18 +83,42 @@ def owner_connection():
     )
 
 
+@functools.cache
+def _tables_filled_by_migrations():
+    """Tables that hold rows before any test commits one (content types, the country aliases POS resolves): read
+    at the first use of `committed_db`, when every earlier test has rolled back."""
+    with owner_connection() as conn:
+        tables = [r[0] for r in conn.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")]
+        return frozenset(t for t in tables if conn.execute(f'SELECT EXISTS (SELECT FROM "{t}")').fetchone()[0])
+
+
 @pytest.fixture
 def committed_db(django_db_setup, django_db_blocker):
     """Database access whose writes really commit (for a live server or a worker in another process).
-    Afterwards every table is emptied as the owner (the app role may not truncate the audit log)."""
+    Afterwards every table migrations did not fill is emptied as the owner (the app role may not truncate the
+    audit log)."""
     with django_db_blocker.unblock():
+        keep = _tables_filled_by_migrations()
         yield
         connections["default"].close()
         with owner_connection() as conn:
             tables = [r[0] for r in conn.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")]
-            keep = {"django_content_type", "auth_permission", "django_migrations"}
             names = ", ".join(f'"{t}"' for t in tables if t not in keep)
             conn.execute(f"TRUNCATE {names} CASCADE")
+
+
+@pytest.fixture
+def live_server_url(committed_db):
+    """The portal served on 127.0.0.1:<port> by a thread with its own database connection, as a server runs
+    (what is streamed after the request's transaction is tested here); tenants are http://<slug>.localhost:<port>."""
+    thread = LiveServerThread("127.0.0.1", StaticFilesHandler, port=0)
+    thread.daemon = True
+    thread.start()
+    thread.is_ready.wait()
+    if thread.error:
+        raise thread.error
+    yield f"http://{{host}}:{thread.port}"
+    thread.terminate()
 
 
 @pytest.fixture(autouse=True)

@@ -1,8 +1,9 @@
 """Reading sales-out files: layout detection (encoding, delimiter, header) and streaming rows.
 
 CSV files go to PostgreSQL's COPY as raw bytes when they are well formed (the fast path); anything COPY
-cannot take (ragged rows, blank lines, stray quotes) is re-read here row by row. XLSX files are streamed
-with openpyxl's read-only reader. Memory stays flat: nothing holds more than one chunk or one row.
+cannot take (ragged rows, blank lines, stray quotes) is re-read here row by row. XLSX files are parsed by
+calamine when small, streamed by openpyxl's read-only reader when large (_sheet_rows). Memory stays flat: nothing
+holds more than one chunk, one row or one small sheet.
 """
 
 import csv
@@ -13,8 +14,7 @@ import zipfile
 from dataclasses import dataclass, field
 
 from openpyxl import load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
-from python_calamine import CalamineError, CalamineWorkbook
+from python_calamine import CalamineWorkbook
 
 MAX_COLUMNS = 200
 MAX_LINE_CHARS = 1_000_000
@@ -23,8 +23,6 @@ DELIMITERS = ",;\t|"
 XLSX_IN_MEMORY_ROWS = 150_000
 XLSX_IN_MEMORY_XML_BYTES = 80 * 1024 * 1024
 DIMENSION = re.compile(r"<dimension ref=\"[A-Z]+[0-9]+:[A-Z]+([0-9]+)\"")
-# What openpyxl raises on a damaged workbook (ParseError, from malformed XML, is a SyntaxError).
-WORKBOOK_ERRORS = (InvalidFileException, KeyError, OSError, ValueError, SyntaxError, zipfile.BadZipFile)
 
 
 class FileUnreadable(Exception):
@@ -104,33 +102,25 @@ def _cell_text(value):
     return str(value)
 
 
-def _corrupt_workbook(exc):
-    return FileUnreadable("corrupt_file", f"The workbook is damaged and cannot be read: {exc}.")
+def _unreadable_workbook(exc):
+    return FileUnreadable(
+        "unreadable_workbook",
+        f"The workbook cannot be read ({exc.__class__.__name__}: {exc}). "
+        "Save it again from Excel or LibreOffice, or export the report as CSV.",
+    )
 
 
-def _open_workbook(path):
+def detect_xlsx(handle):
+    """The first sheet's header and preview, read by the reader that will load it (_sheet_rows)."""
+    rows = _sheet_rows(handle)
     try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
-    except WORKBOOK_ERRORS as exc:
-        raise _corrupt_workbook(exc) from exc
-    if not workbook.worksheets:
-        raise FileUnreadable("empty_file", "The workbook has no sheet.")
-    return workbook
-
-
-def detect_xlsx(path):
-    workbook = _open_workbook(path)
-    try:
-        rows = workbook.worksheets[0].iter_rows(values_only=True, max_col=MAX_COLUMNS + 1)
-        header_cells = next(rows, ())
-        while header_cells and header_cells[-1] is None:
-            header_cells = header_cells[:-1]
+        header_cells = list(next(rows, ()))[: MAX_COLUMNS + 1]
+        while header_cells and header_cells[-1] in (None, ""):
+            header_cells.pop()
         header = _check_header([_cell_text(v) for v in header_cells])
         preview = [[_cell_text(v) for v in row[: len(header)]] for _, row in zip(range(10), rows, strict=False)]
-    except WORKBOOK_ERRORS as exc:
-        raise _corrupt_workbook(exc) from exc
     finally:
-        workbook.close()
+        rows.close()
     return Layout("xlsx", header, preview=preview)
 
 
@@ -245,28 +235,41 @@ def _fits_in_memory(handle):
 
 
 def _calamine_rows(handle):
-    try:
-        workbook = CalamineWorkbook.from_filelike(handle)
-        yield from workbook.get_sheet_by_index(0).iter_rows()
-    except CalamineError as exc:
-        raise _corrupt_workbook(exc) from exc
+    workbook = CalamineWorkbook.from_filelike(handle)
+    if not workbook.sheet_names:
+        raise FileUnreadable("empty_file", "The workbook has no sheet.")
+    yield from workbook.get_sheet_by_index(0).iter_rows()
 
 
 def _openpyxl_rows(handle):
-    workbook = _open_workbook(handle)
+    workbook = load_workbook(handle, read_only=True, data_only=True)
     try:
+        if not workbook.worksheets:
+            raise FileUnreadable("empty_file", "The workbook has no sheet.")
         yield from workbook.worksheets[0].iter_rows(values_only=True, max_col=MAX_COLUMNS + 1)
-    except WORKBOOK_ERRORS as exc:
-        raise _corrupt_workbook(exc) from exc
     finally:
         workbook.close()
 
 
-def xlsx_rows(handle, layout):
-    """(line number, cells) for every non-blank row after the header. Sheets of up to XLSX_IN_MEMORY_ROWS
-    rows are parsed by calamine (Rust; about 15 times faster, but it holds the sheet in memory); longer ones
-    are streamed by openpyxl, so that memory stays flat whatever the size."""
+def _sheet_rows(handle):
+    """The first sheet's rows. Sheets of up to XLSX_IN_MEMORY_ROWS rows are parsed by calamine (Rust; about 15
+    times faster, but it holds the sheet in memory, and it reads stylesheets openpyxl refuses); longer ones are
+    streamed by openpyxl, so that memory stays flat whatever the size. Whatever a reader raises on a file it cannot
+    read is an `unreadable_workbook` error, never an internal error."""
     rows = _calamine_rows(handle) if _fits_in_memory(handle) else _openpyxl_rows(handle)
+    try:
+        yield from rows
+    except FileUnreadable:
+        raise
+    except Exception as exc:  # third-party parsers of uploaded files raise any type (openpyxl: TypeError)
+        raise _unreadable_workbook(exc) from exc
+    finally:
+        rows.close()
+
+
+def xlsx_rows(handle, layout):
+    """(line number, cells) for every non-blank row after the header (_sheet_rows reads them)."""
+    rows = _sheet_rows(handle)
     next(rows, None)  # the header
     for number, row in enumerate(rows, start=2):
         cells = [v if v.__class__ is str else _cell_text(v) for v in row[: MAX_COLUMNS + 1]]

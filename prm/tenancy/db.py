@@ -7,6 +7,7 @@ and every tenant table's policy matches no row (a scope left inside a transactio
 """
 
 from django.db import transaction
+from psycopg import ServerCursor
 from psycopg.pq import TransactionStatus
 
 from prm.tenancy.context import current_tenant_id
@@ -23,10 +24,16 @@ def apply_tenant_setting(connection, raw_cursor, tenant_id):
     setattr(connection, _CACHE_ATTR, tenant_id)
 
 
+def _setting_cursor(connection, raw_cursor):
+    """The cursor the setting is made on. On a named (server-side, `.iterator()`) cursor `execute` only DECLAREs
+    its statement: the set_config would never run, and the query after it would see no tenant row."""
+    return connection.connection.cursor() if isinstance(raw_cursor, ServerCursor) else raw_cursor
+
+
 def tenant_execute_wrapper(execute, sql, params, many, context):
     tenant_id = current_tenant_id()
     connection = context["connection"]
-    raw_cursor = context["cursor"].cursor
+    raw_cursor = _setting_cursor(connection, context["cursor"].cursor)
     if connection.get_autocommit():
         if tenant_id is None:
             return execute(sql, params, many, context)

@@ -1,9 +1,7 @@
-"""Browser tests: a live portal served in a thread, driven by Playwright through Debian's Chromium
-(/usr/bin/chromium, headless — never a downloaded browser)."""
+"""Browser tests: a live portal served in a thread (`live_server_url`, tests/conftest.py), driven by Playwright
+through Debian's Chromium (/usr/bin/chromium, headless — never a downloaded browser)."""
 
 import pytest
-from django.contrib.staticfiles.handlers import StaticFilesHandler
-from django.test.testcases import LiveServerThread
 from playwright.sync_api import sync_playwright
 
 CHROMIUM = "/usr/bin/chromium"
@@ -17,19 +15,6 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--host-resolver-rules=MAP *.localhost 127.0.0.1",
 ]
-
-
-@pytest.fixture
-def live_server_url(committed_db):
-    """The portal served on 127.0.0.1:<port>; tenants are reached as http://<slug>.localhost:<port>."""
-    thread = LiveServerThread("127.0.0.1", StaticFilesHandler, port=0)
-    thread.daemon = True
-    thread.start()
-    thread.is_ready.wait()
-    if thread.error:
-        raise thread.error
-    yield f"http://{{host}}:{thread.port}"
-    thread.terminate()
 
 
 @pytest.fixture

@@ -35,6 +35,13 @@ PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrai
 GOOD_LINE = "INV-{n};2026-03-02;AX-24;3;120.50;USD;Société Générale;FR\n"
 XLSX_HEADER = ["Invoice No", "Invoice Date", "Part", "Qty", "Unit Price", "Currency", "Customer", "Country"]
 SHEET = "xl/worksheets/sheet1.xml"
+MAPPING_POST = {
+    "name": "",
+    "date_format": "YYYY-MM-DD",
+    "decimal_separator": ".",
+    "default_currency": "",
+    **{f"col_{field}": str(index) for field, index in STANDARD_COLUMNS.items()},
+}
 
 
 # --- files ------------------------------------------------------------------------------------------------
@@ -104,6 +111,29 @@ def ten_thousand_column_workbook():
     return buffer.getvalue()
 
 
+def truncated_workbook(declared):
+    """A 2,000-row workbook whose sheet XML ends three quarters of the way through."""
+    whole = workbook_bytes(good_rows(2_000))
+    return rewrite_member(whole, SHEET, lambda xml: declaring_rows(declared)(xml)[: len(xml) * 3 // 4])
+
+
+_STYLES_NS = b'<?xml version="1.0"?><styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+# Minimal or odd stylesheets as some non-Excel generators write them; valid enough for Excel, LibreOffice and
+# calamine, refused by openpyxl with a TypeError.
+ODD_STYLESHEETS = {
+    "number_format_without_code": _STYLES_NS + b'<numFmts count="1"><numFmt numFmtId="164"/></numFmts></styleSheet>',
+    "empty_fill": _STYLES_NS + b'<fills count="1"><fill/></fills><cellXfs count="1"><xf fillId="0"/></cellXfs>'
+    b"</styleSheet>",
+    "cell_style_without_name": _STYLES_NS + b'<cellStyles count="1"><cellStyle/></cellStyles></styleSheet>',
+}
+
+
+def odd_stylesheet_workbook(styles, declared=None, rows=None):
+    """A workbook of `rows` (three good rows by default) whose xl/styles.xml is `styles`."""
+    workbook = rewrite_member(workbook_bytes(rows or good_rows()), "xl/styles.xml", lambda _: styles)
+    return rewrite_member(workbook, SHEET, declaring_rows(declared))
+
+
 def plain_zip():
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
@@ -131,15 +161,32 @@ AT_UPLOAD = {
     "workbook_with_xml_that_is_not_xml": (
         "sales.xlsx",
         lambda: rewrite_member(workbook_bytes(good_rows()), "xl/workbook.xml", lambda _: b"\x01garbage<<"),
-        "corrupt_file",
-        "damaged",
+        "unreadable_workbook",
+        "The workbook cannot be read",
     ),
     "workbook_with_a_broken_cell": (
         "sales.xlsx",
         lambda: rewrite_member(workbook_bytes(good_rows()), SHEET, lambda xml: xml.replace(b'r="A2"', b'r="??"', 1)),
-        "corrupt_file",
-        "damaged",
+        "unreadable_workbook",
+        "The workbook cannot be read",
     ),
+    # A small sheet is parsed whole when its layout is detected: damage anywhere in it shows at upload.
+    "small_workbook_damaged_after_its_first_rows": (
+        "sales.xlsx",
+        lambda: truncated_workbook(declared=None),
+        "unreadable_workbook",
+        "The workbook cannot be read",
+    ),
+    # A sheet too long for calamine is streamed by openpyxl, which refuses these stylesheets (with a TypeError).
+    **{
+        f"streamed_workbook_with_a_stylesheet_openpyxl_refuses_{name}": (
+            "sales.xlsx",
+            lambda styles=styles: odd_stylesheet_workbook(styles, declared=9_999_999),
+            "unreadable_workbook",
+            "The workbook cannot be read (TypeError",
+        )
+        for name, styles in ODD_STYLESHEETS.items()
+    },
     "csv_header_of_10000_columns": (
         "sales.csv",
         lambda: (";".join(f"col{i}" for i in range(10_000)) + "\n" + "x;" * 9_999 + "x\n").encode(),
@@ -359,22 +406,18 @@ def test_a_nul_character_escaped_in_a_workbook_fails_the_import_naming_its_line(
     assert_failed_and_told(world, pos_import, "nul_character", "Line 3 holds a NUL character")
 
 
-@READERS
-def test_a_workbook_damaged_after_its_first_rows_fails_the_import_as_corrupt(
-    world, catalog, django_capture_on_commit_callbacks, declared
+def test_a_streamed_workbook_damaged_after_its_first_rows_fails_the_import_as_unreadable(
+    world, catalog, django_capture_on_commit_callbacks
 ):
-    whole = workbook_bytes(good_rows(2_000))
-    truncated = rewrite_member(whole, SHEET, lambda xml: declaring_rows(declared)(xml)[: len(xml) * 3 // 4])
-
     pos_import = run_import(
         world,
-        SimpleUploadedFile("sales.xlsx", truncated),
+        SimpleUploadedFile("sales.xlsx", truncated_workbook(declared=9_999_999)),
         columns=STANDARD_COLUMNS,
         capture=django_capture_on_commit_callbacks,
     )
 
     assert pos_import.file_kind == "xlsx"
-    assert_failed_and_told(world, pos_import, "corrupt_file", "The workbook is damaged and cannot be read")
+    assert_failed_and_told(world, pos_import, "unreadable_workbook", "The workbook cannot be read")
 
 
 # --- formulas are data ------------------------------------------------------------------------------------
@@ -448,6 +491,31 @@ def xlsx_cells(response):
 
 
 # --- XLSX -------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("styles", ODD_STYLESHEETS.values(), ids=ODD_STYLESHEETS.keys())
+def test_a_workbook_with_a_stylesheet_openpyxl_refuses_is_loaded_through_the_page_and_the_api(
+    world, catalog, django_capture_on_commit_callbacks, styles
+):
+    def upload(invoice):
+        # Dates as text: a date cell is a number that only its style (here lost) marks as a date.
+        rows = [[f"{invoice}-{n}", "2026-03-02", "AX-24", 3, 120.5, "USD", "Initech", "DE"] for n in range(3)]
+        return SimpleUploadedFile("sales.xlsx", odd_stylesheet_workbook(styles, rows=rows))
+
+    api = token_client(world, world.pat).post("/api/v1/pos/imports/", {"file": upload("API")})
+    client = world.client(world.pat)
+    page = client.post("/pos/imports/", {"file": upload("PAGE")})
+    mapping_page = client.get(page["Location"])
+    with django_capture_on_commit_callbacks(execute=True):
+        mapped = client.post(page["Location"], MAPPING_POST)
+
+    assert (api.status_code, api.json()["status"], api.json()["header"]) == (202, "needs_mapping", XLSX_HEADER)
+    assert page.status_code == 302 and mapping_page.status_code == 200
+    assert "Initech" in mapping_page.content.decode()  # the preview, read by calamine
+    assert mapped.status_code == 302
+    with tenant_scope(world.tenant_a):
+        page_import = PosImport.objects.get(pk=page["Location"].split("/")[-3])
+        assert (page_import.status, page_import.lines_accepted) == ("completed", 3), page_import.reject_reasons
 
 
 @READERS
