@@ -49,6 +49,7 @@ stop:
 	@bash scripts/services.sh stop
 
 test: setup
+	@.venv/bin/lint-imports --no-cache  # the module contract (pyproject.toml [tool.importlinter])
 	@$(ENV) $(PY) -m pytest $(PYTEST_ARGS)
 
 lint:

@@ -1,6 +1,26 @@
+from celery.schedules import crontab
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+IMPORT_FILE_PURPOSE = "pos_import"  # StoredFile.purpose of an uploaded sales-out report
 
 
 class PosConfig(AppConfig):
     name = "pos"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        """What POS adds to the core (prm/modules.py; docs/architecture.md, "The module contract")."""
+        from pos.demo import seed_pos_demo
+        from prm.modules import register_beat_entries, register_demo_seeder, register_file_purpose
+
+        register_file_purpose(IMPORT_FILE_PURPOSE, _("Sales-out report"))
+        register_demo_seeder(seed_pos_demo)
+        register_beat_entries(
+            {
+                "requeue-stalled-pos-imports": {
+                    "task": "pos.tasks.requeue_stalled_pos_imports",
+                    "schedule": crontab(minute="*/5"),
+                },
+            }
+        )

@@ -147,18 +147,25 @@ def write_sales_csv(handle, rows, delimiter=";"):
     writer.writerows(rows)
 
 
-def seed_pos_demo(*, admin_membership, partners, products, currency, seed):
-    """Three months of sales-out reports for the distributors (and one reseller reporting with its own part
-    numbers), loaded through the real pipeline: the first upload saves the column template, later months use
-    it, every file has a few rejected lines to look at. Runs the loads in-process (Celery eager)."""
+def seed_pos_demo(*, admin_membership, seed):
+    """POS's demo seeder (registered in pos/apps.py): three months of sales-out reports for the distributors
+    (and one reseller reporting with its own part numbers), loaded through the real pipeline: the first upload
+    saves the column template, later months use it, every file has a few rejected lines to look at. Runs the
+    loads in-process (Celery eager)."""
     import io
 
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from pos.models import PartnerPartNumber
     from pos.services.imports import column_mapping_save, pos_import_create
+    from prm.accounts.models import PartnerOrg
+    from prm.catalog.models import Product
     from prm.celery import app as celery_app
 
+    partners = list(PartnerOrg.objects.filter(partner_type="distributor").order_by("name"))
+    partners += list(PartnerOrg.objects.filter(partner_type="reseller").order_by("name")[:1])
+    products = list(Product.objects.all())
+    currency = admin_membership.tenant.reporting_currency
     skus = [p.sku for p in products]
     prices = {p.sku: 500 + 37 * (i % 40) for i, p in enumerate(products)}
     was_eager = celery_app.conf.task_always_eager

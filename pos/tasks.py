@@ -1,9 +1,9 @@
 from celery import shared_task
 
 from pos.services.imports import pos_import_run, pos_imports_requeue_stalled
-from prm.celery import TenantTask
 from prm.tenancy.context import tenant_scope
 from prm.tenancy.models import Tenant
+from prm.tenancy.tasks import TenantTask
 
 
 @shared_task(base=TenantTask)

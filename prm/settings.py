@@ -243,11 +243,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": int(env("PRM_CELERY_VIS
 CELERY_TASK_ALWAYS_EAGER = env_bool("PRM_CELERY_EAGER")
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# The core's periodic tasks; each module adds its own from its AppConfig (prm.modules.register_beat_entries).
 CELERY_BEAT_SCHEDULE = {
-    "requeue-stalled-pos-imports": {
-        "task": "pos.tasks.requeue_stalled_pos_imports",
-        "schedule": crontab(minute="*/5"),
-    },
     "clear-expired-sessions": {
         "task": "prm.accounts.tasks.clear_expired_sessions",
         "schedule": crontab(hour=3, minute=17),

@@ -12,13 +12,13 @@ from django.db.models import F
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from pos.apps import IMPORT_FILE_PURPOSE
 from pos.models import REQUIRED_FIELDS, ColumnMapping, DateFormat, DecimalSeparator, Field, PosImport, PosReject
 from pos.services import pipeline
 from pos.services.reading import FileUnreadable, Layout, csv_rows, detect_csv, detect_xlsx, xlsx_rows
 from prm.accounts.models import PartnerOrg, Role
 from prm.accounts.permissions import has_role, is_partner
 from prm.audit.services import record
-from prm.files.models import StoredFile
 from prm.files.services import stored_file_create, stored_file_open
 from prm.files.validation import UploadRejected, sniff
 from prm.notifications.services import notify
@@ -149,7 +149,7 @@ def pos_import_create(*, actor_membership, upload, partner_org=None, mapping=Non
     mapping = mapping or ColumnMapping.objects.filter(partner_org=partner_org, header_signature=signature).first()
     stored = stored_file_create(
         upload=upload,
-        purpose=StoredFile.Purpose.POS_IMPORT,
+        purpose=IMPORT_FILE_PURPOSE,
         allowed={"csv", "xlsx"},
         uploaded_by=actor_membership.user,
         partner_org=partner_org,

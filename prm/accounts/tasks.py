@@ -2,7 +2,7 @@ from celery import shared_task
 from django.core.management import call_command
 
 from prm.accounts.services import invitation_send_email
-from prm.celery import TenantTask
+from prm.tenancy.tasks import TenantTask
 
 
 @shared_task

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 
+from prm.modules import file_purpose_choices
 from prm.tenancy.models import TenantModel
 
 
@@ -13,11 +14,12 @@ class StoredFile(TenantModel):
     """
 
     class Purpose(models.TextChoices):
+        """The core's purposes (prm.files.apps registers them); a module registers its own from its AppConfig."""
+
         LOGO = "logo", "Logo"
         CATALOG_IMPORT = "catalog_import", "Product import"
-        POS_IMPORT = "pos_import", "Sales-out report"
 
-    purpose = models.CharField(max_length=40, choices=Purpose.choices)
+    purpose = models.CharField(max_length=40, choices=file_purpose_choices)
     original_name = models.CharField(max_length=255)
     content_type = models.CharField(max_length=100)
     size = models.PositiveBigIntegerField()

@@ -6,6 +6,7 @@ from django.db import transaction
 
 from prm.files.models import StoredFile
 from prm.files.validation import reencode_image, sniff
+from prm.modules import is_file_purpose
 from prm.tenancy.context import require_current_tenant
 
 
@@ -18,7 +19,10 @@ def stored_file_create(
     *, upload, purpose, allowed, uploaded_by=None, max_bytes=None, partner_org=None, staff_only=False, public=False
 ):
     """Validate `upload` (raises UploadRejected) and store it under the current tenant's prefix; an image is
-    stored re-encoded (prm.files.validation.reencode_image), never as uploaded."""
+    stored re-encoded (prm.files.validation.reencode_image), never as uploaded. `purpose` must be registered
+    (prm.modules.register_file_purpose)."""
+    if not is_file_purpose(purpose):
+        raise ValueError(f"unknown file purpose {purpose!r}: register it with prm.modules.register_file_purpose")
     tenant = require_current_tenant()
     sniffed = sniff(upload, allowed=allowed, max_bytes=max_bytes)
     original_name = (upload.name or "upload")[:255]

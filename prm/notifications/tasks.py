@@ -1,7 +1,7 @@
 from celery import shared_task
 
-from prm.celery import TenantTask
 from prm.notifications.services import notification_send_email
+from prm.tenancy.tasks import TenantTask
 
 
 @shared_task(base=TenantTask)

@@ -1,7 +1,7 @@
 """The demo data loaded by `manage.py seed_demo` (and `make demo`): two vendors with their own brands,
 channel managers, a dozen partner organisations each with users, and a priced catalogue. Everything is
-created through the services, so the audit log and the notifications are real too; the distributors' three
-months of sales-out reports go through the real POS pipeline."""
+created through the services, so the audit log and the notifications are real too. Then each module adds its
+own data, through its own services, with the demo seeder it registered (prm.modules.register_demo_seeder)."""
 
 import datetime
 import io
@@ -10,11 +10,10 @@ import random
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image, ImageDraw
 
-from pos.demo import seed_pos_demo
-from prm.accounts.models import Membership, PartnerOrg, Role, User
+from prm.accounts.models import Membership, Role, User
 from prm.accounts.services import invitation_create, membership_create, partner_org_create, user_get_or_create
-from prm.catalog.models import Product
 from prm.catalog.services import price_list_create, price_set, product_create
+from prm.modules import demo_seeders
 from prm.tenancy.context import tenant_scope
 from prm.tenancy.models import Tenant
 from prm.tenancy.services import tenant_create, tenant_update_branding
@@ -179,15 +178,8 @@ def seed_vendor(spec, rng):
                         amount=round(base * 0.63, 2),
                         valid_from=datetime.date(2026, 7, 1),
                     )
-        reporting = [o for o in PartnerOrg.objects.order_by("name") if o.partner_type == "distributor"]
-        reporting += list(PartnerOrg.objects.filter(partner_type="reseller").order_by("name")[:1])
-        seed_pos_demo(
-            admin_membership=admin_membership,
-            partners=reporting,
-            products=list(Product.objects.all()),
-            currency=spec["currency"],
-            seed=len(spec["slug"]),
-        )
+        for seed_module_demo in demo_seeders():  # the modules' data (prm.modules.register_demo_seeder)
+            seed_module_demo(admin_membership=admin_membership, seed=len(spec["slug"]))
     return tenant
 
 

@@ -6,15 +6,16 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import OperationalError
 from django.test import Client
 
 from prm.accounts.models import Membership, PartnerOrg, User
 from prm.accounts.services import api_token_create
 from prm.audit.models import AuditEvent
-from prm.celery import TenantTask
 from prm.celery import app as celery_app
 from prm.tenancy.context import current_tenant_id, tenant_scope
 from prm.tenancy.models import Domain, Tenant
+from prm.tenancy.tasks import TenantSuspended, TenantTask
 from tests.conftest import host_of
 from tests.factories import PASSWORD, UserFactory
 
@@ -29,6 +30,20 @@ def current_tenant_probe(*, tenant_id):
 @celery_app.task(base=TenantTask, name="tests.tenancy.partner_org_names_probe")
 def partner_org_names_probe(*, tenant_id):
     return sorted(PartnerOrg.objects.values_list("name", flat=True))
+
+
+probe_attempts = []  # (retries so far, tenant in scope) of each run of transient_failure_probe
+
+
+@celery_app.task(base=TenantTask, bind=True, name="tests.tenancy.transient_failure_probe")
+def transient_failure_probe(self, *, tenant_id, failures=1, error="transient"):
+    """Fails its first `failures` runs with a transient database error (or, `error="bug"`, with a bug)."""
+    probe_attempts.append((self.request.retries, current_tenant_id()))
+    if error == "bug":
+        raise ValueError("a bug")
+    if self.request.retries < failures:
+        raise OperationalError("server closed the connection unexpectedly")
+    return "done"
 
 
 def body_of(response):
@@ -346,7 +361,44 @@ def test_a_tenant_task_for_an_unknown_tenant_fails(world):
         current_tenant_probe.delay(tenant_id="00000000-0000-0000-0000-000000000000")
 
 
-def test_tenant_tasks_are_acknowledged_late_and_retried_on_transient_errors():
-    assert current_tenant_probe.acks_late is True
-    assert current_tenant_probe.reject_on_worker_lost is True
-    assert current_tenant_probe.max_retries == 5
+@pytest.fixture
+def eager_retries():
+    """Eager tasks that retry as a worker would (Celery re-runs a retried eager task only when its errors are
+    kept in the result instead of raised at once); the final error still comes out of `.get()`."""
+    propagates = celery_app.conf.task_eager_propagates
+    celery_app.conf.task_eager_propagates = False
+    probe_attempts.clear()
+    yield
+    celery_app.conf.task_eager_propagates = propagates
+
+
+def test_tenant_tasks_are_acknowledged_late_and_retried_on_transient_errors(world, eager_retries):
+    result = transient_failure_probe.delay(tenant_id=str(world.tenant_a.pk))
+
+    assert result.get() == "done"
+    assert probe_attempts == [(0, world.tenant_a.pk), (1, world.tenant_a.pk)]  # retried in scope
+    assert transient_failure_probe.acks_late is True  # a killed worker's task is delivered again
+    assert transient_failure_probe.reject_on_worker_lost is True
+
+
+def test_a_tenant_task_gives_up_after_its_retries_and_does_not_retry_other_errors(world, eager_retries):
+    with pytest.raises(OperationalError):
+        transient_failure_probe.delay(tenant_id=str(world.tenant_a.pk), failures=99).get()
+    assert len(probe_attempts) == 1 + TenantTask.max_retries
+
+    probe_attempts.clear()
+    with pytest.raises(ValueError, match="a bug"):
+        transient_failure_probe.delay(tenant_id=str(world.tenant_a.pk), error="bug").get()
+    assert len(probe_attempts) == 1
+
+
+def test_a_tenant_task_for_a_suspended_tenant_is_refused_and_not_retried(world, caplog):
+    probe_attempts.clear()
+    Tenant.objects.filter(pk=world.tenant_b.pk).update(status=Tenant.Status.SUSPENDED)
+
+    with pytest.raises(TenantSuspended, match="globex is suspended"):
+        transient_failure_probe.delay(tenant_id=str(world.tenant_b.pk))
+
+    assert probe_attempts == []  # its body never ran
+    assert "tenant globex" in caplog.text
+    assert transient_failure_probe.delay(tenant_id=str(world.tenant_a.pk), failures=0).get() == "done"  # others run
