@@ -11,8 +11,8 @@ set -euo pipefail
 PGBIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
 PGDATA=$PRM_PG_DIR/pgdata
 PGSOCK=$PRM_PG_DIR/pgsock
-as_postgres() {
-  if [ "$(id -un)" = "postgres" ] || [ "$(id -u)" -ne 0 ]; then "$@"; else runuser -u postgres -- "$@"; fi
+as_postgres() {  # from / : the postgres user may not enter the checkout
+  if [ "$(id -un)" = "postgres" ] || [ "$(id -u)" -ne 0 ]; then "$@"; else (cd / && runuser -u postgres -- "$@"); fi
 }
 psql_admin() { as_postgres "$PGBIN/psql" -h "$PGSOCK" -p "$PRM_DB_PORT" -U postgres -v ON_ERROR_STOP=1 -qtA "$@"; }
 
