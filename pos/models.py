@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
+from prm.tenancy.fields import TenantForeignKey
 from prm.tenancy.models import Tenant, TenantModel
 
 
@@ -55,9 +56,9 @@ class DecimalSeparator(models.TextChoices):
 class PartnerPartNumber(TenantModel):
     """A partner's own part number for one of the vendor's products (SKU cross-reference)."""
 
-    partner_org = models.ForeignKey("accounts.PartnerOrg", on_delete=models.CASCADE, related_name="part_numbers")
+    partner_org = TenantForeignKey("accounts.PartnerOrg", on_delete=models.CASCADE, related_name="part_numbers")
     partner_sku = models.CharField(_("partner part number"), max_length=64)
-    product = models.ForeignKey("catalog.Product", on_delete=models.CASCADE, related_name="partner_part_numbers")
+    product = TenantForeignKey("catalog.Product", on_delete=models.CASCADE, related_name="partner_part_numbers")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -67,6 +68,7 @@ class PartnerPartNumber(TenantModel):
                 "tenant", "partner_org", Lower("partner_sku"), name="partner_part_number_unique_per_partner"
             )
         ]
+        indexes = [models.Index(fields=["tenant", "product"], name="part_number_product_idx")]
 
     def __str__(self):
         return f"{self.partner_sku} → {self.product.sku}"
@@ -76,7 +78,7 @@ class ColumnMapping(TenantModel):
     """A partner's saved template: which column of its file holds which field, and how dates and decimals
     are written. Applied automatically to later files with the same header."""
 
-    partner_org = models.ForeignKey("accounts.PartnerOrg", on_delete=models.CASCADE, related_name="pos_mappings")
+    partner_org = TenantForeignKey("accounts.PartnerOrg", on_delete=models.CASCADE, related_name="pos_mappings")
     name = models.CharField(_("name"), max_length=100)
     header = models.JSONField(help_text="The column names of the file the template was made from.")
     header_signature = models.CharField(max_length=64)
@@ -88,7 +90,9 @@ class ColumnMapping(TenantModel):
     default_currency = models.CharField(
         _("currency when the file has none"), max_length=3, blank=True, help_text=_("ISO 4217 code")
     )
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", db_index=False
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -119,17 +123,19 @@ class PosImport(TenantModel):
         FILE = "file", _("File upload")
         API = "api", _("API lines")
 
-    partner_org = models.ForeignKey("accounts.PartnerOrg", on_delete=models.PROTECT, related_name="pos_imports")
+    partner_org = TenantForeignKey("accounts.PartnerOrg", on_delete=models.PROTECT, related_name="pos_imports")
     source = models.CharField(max_length=10, choices=Source.choices, default=Source.FILE)
-    file = models.ForeignKey("files.StoredFile", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    file = TenantForeignKey("files.StoredFile", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     file_kind = models.CharField(max_length=10, blank=True)  # csv / xlsx
     file_sha256 = models.CharField(max_length=64, blank=True)
     encoding = models.CharField(max_length=20, blank=True)
     delimiter = models.CharField(max_length=1, blank=True)
     header = models.JSONField(default=list)
-    mapping = models.ForeignKey(ColumnMapping, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    mapping = TenantForeignKey(ColumnMapping, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.QUEUED)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", db_index=False
+    )
     lines_read = models.PositiveIntegerField(default=0)
     lines_accepted = models.PositiveIntegerField(default=0)
     lines_rejected = models.PositiveIntegerField(default=0)
@@ -144,7 +150,11 @@ class PosImport(TenantModel):
 
     class Meta:
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["tenant", "partner_org", "created_at"], name="pos_import_partner_idx")]
+        indexes = [
+            models.Index(fields=["tenant", "partner_org", "created_at"], name="pos_import_partner_idx"),
+            models.Index(fields=["tenant", "file"], name="pos_import_file_idx"),
+            models.Index(fields=["tenant", "mapping"], name="pos_import_mapping_idx"),
+        ]
         constraints = [
             # The same file is taken once per partner; a failed job does not count (the file may be sent again).
             models.UniqueConstraint(
@@ -172,10 +182,10 @@ class PosLine(TenantModel):
     tenant = models.ForeignKey(
         Tenant, on_delete=models.PROTECT, related_name="+", editable=False, db_index=False, db_constraint=False
     )
-    partner_org = models.ForeignKey(
+    partner_org = TenantForeignKey(
         "accounts.PartnerOrg", on_delete=models.PROTECT, related_name="pos_lines", db_constraint=False, db_index=False
     )
-    pos_import = models.ForeignKey(
+    pos_import = TenantForeignKey(
         PosImport, on_delete=models.PROTECT, related_name="lines", db_constraint=False, db_index=False
     )
     line_number = models.PositiveIntegerField()
@@ -184,7 +194,7 @@ class PosLine(TenantModel):
     invoice_key = models.CharField(max_length=64, db_collation="C")  # lower-cased invoice number
     invoice_date = models.DateField()
     line_key = models.CharField(max_length=80, db_collation="C")
-    product = models.ForeignKey(
+    product = TenantForeignKey(
         "catalog.Product", on_delete=models.PROTECT, related_name="pos_lines", db_constraint=False, db_index=False
     )
     reported_sku = models.CharField(max_length=64)
@@ -210,7 +220,12 @@ class PosLine(TenantModel):
             ),
             models.CheckConstraint(condition=~models.Q(quantity=0), name="pos_line_quantity_not_zero"),
         ]
-        indexes = [BrinIndex(fields=["invoice_date"], name="pos_line_date_brin")]
+        indexes = [
+            BrinIndex(fields=["invoice_date"], name="pos_line_date_brin"),
+            # The lines page and API (newest first, per tenant). Ids start with the load's time, so new lines
+            # land at the right end of this index.
+            models.Index(fields=["tenant", "-id"], name="pos_line_page_idx"),
+        ]
 
     def __str__(self):
         return f"{self.invoice_number} {self.reported_sku} × {self.quantity}"
@@ -226,7 +241,7 @@ class PosReject(TenantModel):
     tenant = models.ForeignKey(
         Tenant, on_delete=models.PROTECT, related_name="+", editable=False, db_index=False, db_constraint=False
     )
-    pos_import = models.ForeignKey(
+    pos_import = TenantForeignKey(
         PosImport, on_delete=models.CASCADE, related_name="rejects", db_index=False, db_constraint=False
     )
     line_number = models.PositiveIntegerField()

@@ -8,6 +8,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from prm.tenancy.fields import TenantForeignKey
 from prm.tenancy.models import TenantModel
 
 
@@ -100,7 +101,7 @@ class PartnerOrg(TenantModel):
     partner_type = models.CharField(_("type"), max_length=30, choices=Type.choices)
     country = models.CharField(_("country"), max_length=2, help_text=_("ISO 3166-1 alpha-2 code"))
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.ACTIVE)
-    channel_manager = models.ForeignKey(
+    channel_manager = TenantForeignKey(
         "accounts.Membership",
         verbose_name=_("channel manager"),
         null=True,
@@ -113,6 +114,7 @@ class PartnerOrg(TenantModel):
     class Meta:
         ordering = ["name"]
         constraints = [models.UniqueConstraint("tenant", Lower("name"), name="partner_org_name_unique_per_tenant")]
+        indexes = [models.Index(fields=["tenant", "channel_manager"], name="partner_org_manager_idx")]
 
     def __str__(self):
         return self.name
@@ -121,9 +123,10 @@ class PartnerOrg(TenantModel):
 class Membership(TenantModel):
     """A user's role in one tenant. Partner roles belong to exactly one PartnerOrg, vendor roles to none."""
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    # Looked up within a tenant: the (tenant, user) unique constraint serves it.
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships", db_index=False)
     role = models.CharField(max_length=30, choices=Role.choices)
-    partner_org = models.ForeignKey(
+    partner_org = TenantForeignKey(
         PartnerOrg, null=True, blank=True, on_delete=models.PROTECT, related_name="memberships"
     )
     is_active = models.BooleanField(default=True)
@@ -141,6 +144,7 @@ class Membership(TenantModel):
                 name="partner_roles_have_an_org_vendor_roles_none",
             ),
         ]
+        indexes = [models.Index(fields=["tenant", "partner_org"], name="membership_partner_org_idx")]
 
     def __str__(self):
         return f"{self.user} ({self.get_role_display()})"
@@ -159,10 +163,10 @@ class Invitation(TenantModel):
 
     email = models.EmailField(_("e-mail"))
     role = models.CharField(_("role"), max_length=30, choices=Role.choices)
-    partner_org = models.ForeignKey(
+    partner_org = TenantForeignKey(
         PartnerOrg, null=True, blank=True, on_delete=models.CASCADE, related_name="invitations"
     )
-    invited_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    invited_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+", db_index=False)
     token_hash = models.CharField(max_length=64)
     expires_at = models.DateTimeField()
     accepted_at = models.DateTimeField(null=True, blank=True)
@@ -180,6 +184,7 @@ class Invitation(TenantModel):
                 name="one_open_invitation_per_email",
             ),
         ]
+        indexes = [models.Index(fields=["tenant", "partner_org"], name="invitation_partner_org_idx")]
 
     def __str__(self):
         return f"{self.email} → {self.get_role_display()}"
@@ -198,7 +203,7 @@ class Invitation(TenantModel):
 class ApiToken(TenantModel):
     """A personal API token, valid only on its tenant's host. Only the SHA-256 of the key is stored."""
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens", db_index=False)
     name = models.CharField(_("name"), max_length=100)
     key_prefix = models.CharField(max_length=12)
     key_hash = models.CharField(max_length=64)
@@ -209,6 +214,7 @@ class ApiToken(TenantModel):
     class Meta:
         ordering = ["-created_at"]
         constraints = [models.UniqueConstraint(fields=["tenant", "key_hash"], name="api_token_key_unique")]
+        indexes = [models.Index(fields=["tenant", "user"], name="api_token_user_idx")]
 
     def __str__(self):
         return f"{self.name} ({self.key_prefix}…)"

@@ -2,6 +2,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
+from prm.tenancy.fields import TenantForeignKey
 from prm.tenancy.models import TenantModel
 
 
@@ -39,8 +40,8 @@ class Price(TenantModel):
     """A product's price on a price list from `valid_from` until the next price's date. Prices are never
     edited in place: a new dated row keeps the history that price protection needs."""
 
-    price_list = models.ForeignKey(PriceList, on_delete=models.CASCADE, related_name="prices")
-    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="prices")
+    price_list = TenantForeignKey(PriceList, on_delete=models.CASCADE, related_name="prices")
+    product = TenantForeignKey(Product, on_delete=models.CASCADE, related_name="prices")
     amount = models.DecimalField(_("amount"), max_digits=14, decimal_places=4)
     valid_from = models.DateField(_("valid from"))
     created_at = models.DateTimeField(auto_now_add=True)
@@ -53,6 +54,7 @@ class Price(TenantModel):
             ),
             models.CheckConstraint(condition=models.Q(amount__gte=0), name="price_amount_not_negative"),
         ]
+        indexes = [models.Index(fields=["tenant", "product"], name="price_product_idx")]
 
     def __str__(self):
         return f"{self.product.sku} {self.amount} {self.price_list.currency} from {self.valid_from}"

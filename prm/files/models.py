@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 
 from prm.modules import file_purpose_choices
+from prm.tenancy.fields import TenantForeignKey
 from prm.tenancy.models import TenantModel
 
 
@@ -25,16 +26,19 @@ class StoredFile(TenantModel):
     size = models.PositiveBigIntegerField()
     sha256 = models.CharField(max_length=64)
     storage_path = models.CharField(max_length=500)
-    partner_org = models.ForeignKey(
+    partner_org = TenantForeignKey(
         "accounts.PartnerOrg", null=True, blank=True, on_delete=models.PROTECT, related_name="files"
     )
     staff_only = models.BooleanField(default=False)
     public = models.BooleanField(default=False)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", db_index=False
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["-created_at"]
+        indexes = [models.Index(fields=["tenant", "partner_org"], name="stored_file_partner_idx")]
 
     def __str__(self):
         return self.original_name

@@ -7,7 +7,10 @@ from prm.tenancy.models import TenantModel
 class Notification(TenantModel):
     """A message in one user's in-portal inbox; also sent by e-mail unless `email` is off."""
 
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    # The inbox index (tenant, recipient, read_at) serves every lookup by recipient.
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications", db_index=False
+    )
     title = models.CharField(max_length=200)
     body = models.TextField(blank=True)
     link = models.CharField(max_length=500, blank=True)

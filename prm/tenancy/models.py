@@ -2,9 +2,10 @@ import uuid
 
 from django.core.validators import RegexValidator
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
-from prm.tenancy.context import CrossTenantWrite, current_tenant_id, require_current_tenant
+from prm.tenancy.context import CrossTenantWrite, require_current_tenant
 
 hex_colour = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Use a colour like #1a6fb5."))
 
@@ -51,15 +52,18 @@ class Tenant(models.Model):
 class Domain(models.Model):
     """A host name that serves one tenant's portal: `<slug>.<base domain>` or a custom domain."""
 
-    host = models.CharField(max_length=253, unique=True)
+    host = models.CharField(max_length=253)
     tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="domains")
     is_primary = models.BooleanField(default=False)
 
     class Meta:
         constraints = [
+            # Host names are case-insensitive: ACME.example.com is acme.example.com (the middleware looks up
+            # lower(host), which this index serves).
+            models.UniqueConstraint(Lower("host"), name="domain_host_unique_ci"),
             models.UniqueConstraint(
                 fields=["tenant"], condition=models.Q(is_primary=True), name="one_primary_domain_per_tenant"
-            )
+            ),
         ]
 
     def __str__(self):
@@ -114,9 +118,11 @@ class TenantModel(models.Model):
         base_manager_name = "all_tenants"
 
     def save(self, *args, **kwargs):
-        scope_id = current_tenant_id()
+        """A row is saved inside its tenant's scope only: with none, `TenantNotSet` (row-level security would
+        refuse the write anyway, with a less telling error); inside another tenant's, `CrossTenantWrite`."""
+        tenant = require_current_tenant()
         if self.tenant_id is None:
-            self.tenant = require_current_tenant()
-        elif scope_id is not None and scope_id != self.tenant_id:
+            self.tenant = tenant
+        elif self.tenant_id != tenant.pk:
             raise CrossTenantWrite(f"{type(self).__name__} of another tenant saved inside a tenant scope")
         super().save(*args, **kwargs)
