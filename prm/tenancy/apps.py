@@ -9,8 +9,10 @@ class TenancyConfig(AppConfig):
 
     def ready(self):
         from prm.tenancy.db import install_wrapper
+        from prm.tenancy.guard import install_guard
         from prm.tenancy.rls import sync_rls_after_migrate
 
         connection_created.connect(install_wrapper, dispatch_uid="prm.tenancy.install_wrapper")
+        connection_created.connect(install_guard, dispatch_uid="prm.tenancy.install_guard")
         # Sent once per app at the end of migrate; bound to this app so it runs once.
         post_migrate.connect(sync_rls_after_migrate, sender=self, dispatch_uid="prm.tenancy.sync_rls")

@@ -2,7 +2,7 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 
 from prm.accounts.models import Membership, PartnerOrg
-from prm.tenancy.context import CrossTenantWrite, TenantNotSet, tenant_scope
+from prm.tenancy.context import CrossTenantWrite, TenantNotSet, tenant_scope, unscoped
 from prm.tenancy.rls import tenant_models
 from tests.conftest import owner_connection
 from tests.factories import PartnerOrgFactory
@@ -40,7 +40,7 @@ def test_raw_sql_as_app_role_returns_only_the_scoped_tenants_rows(populated, mod
             seen = {row[0] for row in cursor.fetchall()}
         assert seen == {tenant.pk}, f"{table}: expected rows of exactly one tenant, saw {seen}"
         assert other.pk not in seen
-    with connection.cursor() as cursor:
+    with unscoped(), connection.cursor() as cursor:  # past the SQL guard: the database itself must show nothing
         cursor.execute(f'SELECT count(*) FROM "{table}"')
         assert cursor.fetchone()[0] == 0, f"{table}: rows visible with no tenant set"
 
@@ -107,7 +107,8 @@ def test_queries_in_autocommit_mode_are_filtered_too(committed_db):
         PartnerOrgFactory(name="Only in B")
         assert connection.get_autocommit()
         assert list(PartnerOrg.all_tenants.values_list("name", flat=True)) == ["Only in B"]
-    assert PartnerOrg.all_tenants.count() == 0
+    with unscoped():
+        assert PartnerOrg.all_tenants.count() == 0
 
 
 def test_audit_events_cannot_be_updated_or_deleted_by_the_app_role(populated):
