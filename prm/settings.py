@@ -26,6 +26,8 @@ def env_bool(name, default=False):
 
 SECRET_KEY = env("PRM_SECRET_KEY", required=True)
 DEBUG = env_bool("PRM_DEBUG")
+# Raise when SQL touches a tenant table with no tenant in scope (prm.tenancy.guard); on in tests (conftest).
+PRM_TENANT_SQL_GUARD = env_bool("PRM_TENANT_SQL_GUARD", DEBUG)
 ALLOWED_HOSTS = [h.strip() for h in env("PRM_ALLOWED_HOSTS", ".localhost,localhost").split(",") if h.strip()]
 
 # Tenants are served on <slug>.<PRM_BASE_DOMAIN> (and on custom domains); the platform operator on

@@ -26,6 +26,7 @@ from prm.tenancy.context import tenant_scope
 from tests.factories import MembershipFactory, PartnerOrgFactory, TenantFactory, UserFactory
 
 settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+settings.PRM_TENANT_SQL_GUARD = True  # a tenant table touched with no tenant in scope raises (prm.tenancy.guard)
 # Tests use their own Redis database, emptied before each test (rate limits, cached sessions);
 # PRM_TEST_REDIS_DB gives a second test run at once another one.
 settings.CACHES = {
@@ -60,7 +61,8 @@ def django_db_setup(django_test_environment, django_db_blocker):
     app_password = settings.DATABASES["default"]["PASSWORD"]
     with django_db_blocker.unblock():
         _use_role(settings.DB_OWNER_USER, settings.DB_OWNER_PASSWORD)
-        old_config = setup_databases(verbosity=0, interactive=False, keepdb=False)
+        # No serialized copy of the database: no test uses serialized_rollback, and under RLS it would be empty.
+        old_config = setup_databases(verbosity=0, interactive=False, keepdb=False, serialized_aliases=[])
         _trade_durability_for_speed()
         _use_role(app_user, app_password)
     yield
