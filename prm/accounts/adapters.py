@@ -35,6 +35,12 @@ class TenantAccountAdapter(DefaultAccountAdapter):
             url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
         )
 
+    def get_reauthentication_methods(self, user):
+        """Who has a second factor re-authenticates with it (to remove or add an authenticator, see recovery
+        codes, change e-mail addresses): a password alone, which someone else may know, is then not offered."""
+        methods = super().get_reauthentication_methods(user)
+        return [m for m in methods if m["id"] != "reauthenticate"] or methods
+
     def _get_login_attempts_cache_key(self, request, **credentials):
         """The key of the failed-login limit (and of its reset after a password reset): the tenant and the
         lower-cased e-mail. allauth's default uses the raw Host (case and port make new keys), and failures

@@ -1,5 +1,6 @@
 from allauth.account.auth_backends import AuthenticationBackend
 
+from prm.accounts.middleware import invitation_being_accepted
 from prm.accounts.models import Membership
 
 
@@ -12,13 +13,16 @@ def may_sign_in_here(user, tenant):
 
 
 class TenantMemberBackend(AuthenticationBackend):
-    """allauth's e-mail/password check, then `may_sign_in_here`. The failure looks like a wrong password, so a
-    portal never tells whether an address has an account elsewhere."""
+    """allauth's e-mail/password check, then `may_sign_in_here` — or, on a tenant's host, the invitee of the
+    invitation whose link this session opened (an existing account accepts an invitation only after this normal
+    sign-in, second factor included). The failure looks like a wrong password, so a portal never tells whether an
+    address has an account elsewhere."""
 
     def authenticate(self, request, **credentials):
         user = super().authenticate(request, **credentials)
         if user is None:
             return None
-        if may_sign_in_here(user, getattr(request, "tenant", None)):
+        tenant = getattr(request, "tenant", None)
+        if may_sign_in_here(user, tenant) or (tenant is not None and invitation_being_accepted(request, user)):
             return user
         return None

@@ -68,10 +68,6 @@ class AcceptInvitationForm(StyledForm):
         return data
 
 
-class ExistingAccountForm(StyledForm):
-    password1 = forms.CharField(label=_("Your current password"), widget=forms.PasswordInput)
-
-
 class ApiTokenForm(StyledForm):
     name = forms.CharField(label=_("Token name"), max_length=100, help_text=_("What will use it, e.g. “CRM sync”."))
 

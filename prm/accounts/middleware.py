@@ -1,8 +1,19 @@
 from django.contrib.auth import logout
 
 from prm.accounts.models import Membership
+from prm.accounts.selectors import open_invitations
 
 SESSION_TENANT_KEY = "prm_tenant_id"
+# The invitation whose link this session opened before signing in: its invitee may sign in here to accept it.
+SESSION_INVITATION_KEY = "prm_invitation_id"
+
+
+def invitation_being_accepted(request, user):
+    """The open invitation of the request's tenant for `user`'s e-mail whose link this session followed, or None."""
+    invitation_id = request.session.get(SESSION_INVITATION_KEY)
+    if invitation_id is None:
+        return None
+    return open_invitations().filter(pk=invitation_id, email=user.email.lower()).first()
 
 
 class MembershipMiddleware:
@@ -10,7 +21,8 @@ class MembershipMiddleware:
 
     A session is bound to the tenant it signed in on; a session presented on another tenant's host, or
     whose membership was deactivated, is signed out. Signing in on one tenant never grants anything on
-    another's.
+    another's. An invitee who signed in to accept an invitation keeps a session without membership until they
+    accept (every page but the invitation's answers 403 meanwhile).
     """
 
     def __init__(self, get_response):
@@ -26,8 +38,10 @@ class MembershipMiddleware:
                 .filter(user=request.user, is_active=True)
                 .first()
             )
-            if membership is None or (bound_tenant is not None and bound_tenant != str(tenant.pk)):
+            if bound_tenant is not None and bound_tenant != str(tenant.pk):
                 logout(request)
-            else:
+            elif membership is not None:
                 request.membership = membership
+            elif invitation_being_accepted(request, request.user) is None:
+                logout(request)
         return self.get_response(request)

@@ -9,6 +9,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from prm.accounts.models import (
     PARTNER_ROLES,
@@ -35,6 +36,13 @@ def _token_hash(token):
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def invitation_token(invitation):
+    """The secret of an invitation's link, derived from its id with SECRET_KEY: the worker that e-mails the link
+    derives it again, so the broker carries only the id and the table only the token's hash. (Rotating
+    SECRET_KEY voids the open links: invite again.)"""
+    return salted_hmac("prm.accounts.invitation", str(invitation.pk), algorithm="sha256").hexdigest()
+
+
 def validate_country(code):
     code = (code or "").strip().upper()
     if pycountry.countries.get(alpha_2=code) is None:
@@ -47,18 +55,27 @@ def validate_country(code):
 
 @transaction.atomic
 def user_get_or_create(*, email, password=None, full_name=""):
-    """The user with this e-mail (unchanged if it exists), or a new one whose address counts as verified
-    (it came from an invitation or an operator)."""
+    """The user with this e-mail (unchanged if it exists), or a new one (`user_create`)."""
     email = email.strip().lower()
     user = User.objects.filter(email=email).first()
-    if user is not None:
-        return user
+    return user if user is not None else user_create(email=email, password=password, full_name=full_name)
+
+
+@transaction.atomic
+def user_create(*, email, password=None, full_name=""):
+    """A new user whose address counts as verified (it came from an invitation or an operator). An address that
+    has an account already is refused (`account_exists`): its account is never handed to whoever asked."""
+    email = email.strip().lower()
     if password is not None:
         try:
             validate_password(password, User(email=email, full_name=full_name))
         except ValidationError as exc:
             raise DomainError(" ".join(exc.messages), code="weak_password") from exc
-    user = User.objects.create_user(email=email, password=password, full_name=full_name)
+    try:
+        with transaction.atomic():
+            user = User.objects.create_user(email=email, password=password, full_name=full_name)
+    except IntegrityError as exc:
+        raise DomainError(f"{email} has an account already: sign in with it.", code="account_exists") from exc
     EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
     return user
 
@@ -209,7 +226,7 @@ def partner_org_update(*, org, actor, reason="", **changes):
 
 @transaction.atomic
 def invitation_create(*, actor_membership, email, role, partner_org=None):
-    """Invite `email` with `role`. Returns (invitation, token); the token is e-mailed and never stored."""
+    """Invite `email` with `role`. Returns (invitation, token); the token is e-mailed and only its hash stored."""
     from prm.accounts.tasks import send_invitation_email
 
     email = (email or "").strip().lower()
@@ -234,17 +251,18 @@ def invitation_create(*, actor_membership, email, role, partner_org=None):
         expired.revoked_at = now
         expired.save(update_fields=["revoked_at"])
         record(action="invitation.revoke", actor=actor_membership.user, obj=expired, reason="Expired; invited again.")
-    token = secrets.token_urlsafe(32)
+    invitation = Invitation(
+        email=email,
+        role=role,
+        partner_org=partner_org,
+        invited_by=actor_membership.user,
+        expires_at=timezone.now() + timedelta(days=settings.INVITATION_TTL_DAYS),
+    )
+    token = invitation_token(invitation)
+    invitation.token_hash = _token_hash(token)
     try:
         with transaction.atomic():
-            invitation = Invitation.objects.create(
-                email=email,
-                role=role,
-                partner_org=partner_org,
-                invited_by=actor_membership.user,
-                token_hash=_token_hash(token),
-                expires_at=timezone.now() + timedelta(days=settings.INVITATION_TTL_DAYS),
-            )
+            invitation.save(force_insert=True)
     except IntegrityError as exc:
         raise DomainError(f"{email} has an open invitation already.", code="already_invited") from exc
     record(
@@ -254,9 +272,7 @@ def invitation_create(*, actor_membership, email, role, partner_org=None):
         after={"email": email, "role": role, "partner_org": str(partner_org.pk) if partner_org else None},
     )
     tenant_id = str(require_current_tenant().pk)
-    transaction.on_commit(
-        lambda: send_invitation_email.delay(tenant_id=tenant_id, invitation_id=str(invitation.pk), token=token)
-    )
+    transaction.on_commit(lambda: send_invitation_email.delay(tenant_id=tenant_id, invitation_id=str(invitation.pk)))
     return invitation, token
 
 
@@ -277,31 +293,21 @@ def invitation_for_token(token):
 
 @transaction.atomic
 def invitation_accept(*, invitation, user=None, password=None, full_name=""):
-    """Accept an open invitation and return the new membership. Three ways in:
-    - `user`: the signed-in user, whose e-mail must be the invited one;
-    - the invited e-mail has an account already (another portal, or a former member): `password` is that
-      account's password, proving the person owns it;
-    - no account yet: one is created with `password`.
+    """Accept an open invitation and return the new membership, as one of:
+    - `user`, the signed-in user, whose e-mail must be the invited one. An address that has an account already
+      (another portal, a former member) accepts only this way, after the portal's normal sign-in: password, then
+      the account's second factor — never by a password typed here;
+    - a new account for an address that has none, created with `password` (`account_exists` if it has one).
     Tells the inviter."""
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.status != "open":
         raise DomainError(f"This invitation is {invitation.status}.", code=f"invitation_{invitation.status}")
-    if user is not None:
-        if user.email.lower() != invitation.email:
-            raise DomainError("This invitation was sent to another e-mail address.", code="wrong_user", status=403)
-    else:
-        existing = invitation_account(invitation)
+    if user is None:
         if not password:
             raise DomainError("Enter a password.", code="password_required")
-        if existing is not None:
-            if not existing.is_active or not existing.check_password(password):
-                raise DomainError(
-                    "This e-mail has an account already and the password does not match it.",
-                    code="password_incorrect",
-                )
-            user = existing
-        else:
-            user = user_get_or_create(email=invitation.email, password=password, full_name=full_name)
+        user = user_create(email=invitation.email, password=password, full_name=full_name)
+    elif user.email.lower() != invitation.email:
+        raise DomainError("This invitation was sent to another e-mail address.", code="wrong_user", status=403)
     membership = membership_create(user=user, role=invitation.role, partner_org=invitation.partner_org, actor=user)
     invitation.accepted_at = timezone.now()
     invitation.save(update_fields=["accepted_at"])
@@ -320,7 +326,7 @@ def invitation_account(invitation):
     return User.objects.filter(email=invitation.email).first()
 
 
-def invitation_send_email(*, invitation_id, token):
+def invitation_send_email(*, invitation_id):
     from prm.notifications.email import portal_url, send_branded_email
 
     tenant = require_current_tenant()
@@ -332,7 +338,10 @@ def invitation_send_email(*, invitation_id, token):
         to=[invitation.email],
         subject="You are invited to the partner portal",
         template="accounts/email/invitation",
-        context={"invitation": invitation, "accept_url": portal_url(tenant, f"/invitations/{token}/")},
+        context={
+            "invitation": invitation,
+            "accept_url": portal_url(tenant, f"/invitations/{invitation_token(invitation)}/"),
+        },
     )
     return True
 

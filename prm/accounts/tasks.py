@@ -12,5 +12,5 @@ def clear_expired_sessions():
 
 
 @shared_task(base=TenantTask)
-def send_invitation_email(*, tenant_id, invitation_id, token):
-    invitation_send_email(invitation_id=invitation_id, token=token)
+def send_invitation_email(*, tenant_id, invitation_id):
+    invitation_send_email(invitation_id=invitation_id)

@@ -1,6 +1,6 @@
-from allauth.core import ratelimit
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -10,12 +10,12 @@ from prm.accounts import selectors, services
 from prm.accounts.forms import (
     AcceptInvitationForm,
     ApiTokenForm,
-    ExistingAccountForm,
     InvitationForm,
     PartnerOrgForm,
     ProfileForm,
     ReasonForm,
 )
+from prm.accounts.middleware import SESSION_INVITATION_KEY
 from prm.accounts.models import PartnerOrg
 from prm.accounts.permissions import (
     CAN_INVITE_PARTNER_USERS,
@@ -161,28 +161,22 @@ def membership_deactivate(request, membership_id):
     )
 
 
-def _login_attempt_allowed(request, email):
-    return ratelimit.consume(request, action="login_failed", key=email, dry_run=True)
-
-
 def invitation_accept(request, token):
-    """Public: the link from the invitation e-mail. Creates the account, adds an existing account (its
-    password proves it), or adds the signed-in user."""
+    """Public: the link from the invitation e-mail. An address without an account creates it here and is signed
+    in (a new account has no second factor yet). An address that has an account is sent to the portal's normal
+    sign-in (password, then its second factor) and comes back signed in to accept; a signed-in user accepts as
+    themself. No password is ever checked here."""
     invitation = services.invitation_for_token(token)
     if invitation is None:
         return render(request, "accounts/invitation_invalid.html", {"reason": "unknown"}, status=404)
     if invitation.status != "open":
         return render(request, "accounts/invitation_invalid.html", {"reason": invitation.status}, status=410)
     signed_in = request.user if request.user.is_authenticated else None
-    has_account = signed_in is None and services.invitation_account(invitation) is not None
-    form_class = ExistingAccountForm if has_account else AcceptInvitationForm
-    form = form_class(request.POST or None) if signed_in is None else None
+    if signed_in is None and services.invitation_account(invitation) is not None:
+        return _sign_in_to_accept(request, invitation)
+    form = AcceptInvitationForm(request.POST or None) if signed_in is None else None
     error, status = None, 200
-    # Proving an existing account's password here counts against the same failed-login limit as signing in.
-    if request.method == "POST" and has_account and not _login_attempt_allowed(request, invitation.email):
-        form.add_error(None, _("Too many failed attempts. Try again later."))
-        status = 429
-    elif request.method == "POST" and (form is None or form.is_valid()):
+    if request.method == "POST" and (form is None or form.is_valid()):
         data = form.cleaned_data if form is not None else {}
         try:
             membership = services.invitation_accept(
@@ -193,11 +187,10 @@ def invitation_accept(request, token):
             )
         except DomainError as exc:
             error, status = exc.message, exc.status
-            if exc.code == "password_incorrect":
-                ratelimit.consume(request, action="login_failed", key=invitation.email)
             if form is not None:
                 apply_domain_error(form, exc)
         else:
+            request.session.pop(SESSION_INVITATION_KEY, None)
             if signed_in is None:
                 login(request, membership.user, backend="prm.accounts.backends.TenantMemberBackend")
             messages.success(
@@ -206,8 +199,20 @@ def invitation_accept(request, token):
             return redirect("portal:home")
     if form is not None and form.errors and status == 200:
         status = 400
-    context = {"invitation": invitation, "form": form, "error": error, "has_account": has_account}
+    context = {"invitation": invitation, "form": form, "error": error}
     return render(request, "accounts/invitation_accept.html", context, status=status)
+
+
+def _sign_in_to_accept(request, invitation):
+    """The invitee has an account: sign in as it first. The session remembers the invitation, which lets that
+    account (and no other) sign in here without a membership yet (TenantMemberBackend)."""
+    request.session[SESSION_INVITATION_KEY] = str(invitation.pk)
+    messages.info(
+        request,
+        _("%(email)s has an account already. Sign in with it to join %(portal)s.")
+        % {"email": invitation.email, "portal": request.tenant.display_name},
+    )
+    return redirect_to_login(request.get_full_path())
 
 
 @member_required

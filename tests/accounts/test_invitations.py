@@ -5,21 +5,27 @@ into their own organisation only; bad input is refused with a message and leaves
 
 import hashlib
 import re
+import time
 from datetime import timedelta
 
 import pytest
+from allauth.mfa import app_settings as mfa_settings
+from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, generate_totp_secret, hotp_value
 from django.apps import apps
 from django.contrib.auth import SESSION_KEY
 from django.db import DatabaseError, connection, transaction
+from django.test import Client
 from django.utils import timezone
 
 from prm.accounts.models import Invitation, Membership, Role, User
-from prm.accounts.services import invitation_accept, invitation_create
+from prm.accounts.services import invitation_accept, invitation_create, invitation_revoke
+from prm.accounts.tasks import send_invitation_email
 from prm.notifications.models import Notification
 from prm.services import DomainError
 from prm.tenancy.context import tenant_scope
 from tests.accounts.helpers import anonymous_client, membership_of, page_text
-from tests.factories import PASSWORD
+from tests.conftest import host_of
+from tests.factories import PASSWORD, UserFactory
 
 NEW_PASSWORD = "sturdy-otter-lamp-42"
 LINK = re.compile(r"http://acme\.localhost/invitations/(?P<token>[A-Za-z0-9_-]+)/")
@@ -328,6 +334,25 @@ def test_the_invitation_token_is_stored_only_as_its_hash(world, invitation):
     assert anonymous_client(world.tenant_a).get(f"/invitations/{token}/").status_code == 200
 
 
+def test_the_queued_email_task_carries_ids_only_and_the_worker_derives_the_link(
+    world, mailoutbox, monkeypatch, django_capture_on_commit_callbacks
+):
+    queued = []
+    monkeypatch.setattr(send_invitation_email, "delay", lambda **kwargs: queued.append(kwargs))
+    with tenant_scope(world.tenant_a), django_capture_on_commit_callbacks(execute=True):
+        invitation, token = invitation_create(
+            actor_membership=membership_of(world.alice, world.tenant_a),
+            email="newbie@partner.test",
+            role=Role.PARTNER_USER,
+            partner_org=world.org1,
+        )
+
+    assert queued == [{"tenant_id": str(world.tenant_a.pk), "invitation_id": str(invitation.pk)}]
+    send_invitation_email.apply(kwargs=queued[0])
+    assert _token_from(mailoutbox[0]) == token
+    assert anonymous_client(world.tenant_a).get(f"/invitations/{token}/").status_code == 200
+
+
 # --- who accepts ---------------------------------------------------------------------------------------------
 
 
@@ -341,13 +366,31 @@ def _invite_charlie(world):
     return token
 
 
-def test_an_existing_account_of_another_portal_joins_with_its_own_password(world):
+def _open_link_and_sign_in(visitor, token, email, password=PASSWORD):
+    """An existing account follows its invitation link: sent to the portal's sign-in, comes back to the link."""
+    opened = visitor.get(f"/invitations/{token}/")
+    assert opened.status_code == 302
+    assert opened["Location"] == f"/accounts/login/?next=/invitations/{token}/"
+    return visitor.post(opened["Location"], {"login": email, "password": password})
+
+
+def test_an_existing_account_of_another_portal_signs_in_through_the_portals_sign_in_then_accepts(world):
     token = _invite_charlie(world)
     visitor = anonymous_client(world.tenant_a)
-    assert "Enter its password" in page_text(visitor.get(f"/invitations/{token}/"))
+    opened = visitor.get(f"/invitations/{token}/", follow=True)
+    assert "charlie@globex.test has an account already. Sign in with it to join" in page_text(opened)
 
-    response = visitor.post(f"/invitations/{token}/", {"password1": PASSWORD})
+    signed_in = visitor.post(
+        f"/accounts/login/?next=/invitations/{token}/", {"login": "charlie@globex.test", "password": PASSWORD}
+    )
 
+    assert signed_in.status_code == 302
+    assert signed_in["Location"] == f"/invitations/{token}/"
+    page = visitor.get(f"/invitations/{token}/")
+    assert "You are signed in as charlie@globex.test." in page_text(page)
+    # Signed in, but no member yet: the portal's pages stay closed until the invitation is accepted.
+    assert visitor.get("/").status_code == 403
+    response = visitor.post(f"/invitations/{token}/")
     assert response.status_code == 302
     assert membership_of(world.charlie, world.tenant_a).role == Role.ANALYST
     assert membership_of(world.charlie, world.tenant_b).role == Role.VENDOR_ADMIN
@@ -355,36 +398,93 @@ def test_an_existing_account_of_another_portal_joins_with_its_own_password(world
     assert visitor.get("/").status_code == 200
 
 
-def test_an_existing_account_with_a_wrong_password_joins_nothing(world):
+def test_the_invitation_page_checks_no_password_of_an_existing_account(world):
     token = _invite_charlie(world)
     before = _counts(world.tenant_a)
     visitor = anonymous_client(world.tenant_a)
 
-    response = visitor.post(f"/invitations/{token}/", {"password1": NEW_PASSWORD})
+    response = visitor.post(f"/invitations/{token}/", {"password1": PASSWORD})
 
-    assert response.status_code == 400
-    assert "the password does not match it" in page_text(response)
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
     assert _counts(world.tenant_a) == before
-    with tenant_scope(world.tenant_a):
-        assert not Membership.objects.filter(user=world.charlie).exists()
     assert SESSION_KEY not in visitor.session
 
 
-def test_guessing_an_existing_accounts_password_on_the_invitation_is_rate_limited(world):
+def test_with_totp_the_invitee_joins_only_after_the_second_factor(world):
+    secret = generate_totp_secret()
+    TOTP.activate(world.charlie, secret)
     token = _invite_charlie(world)
     visitor = anonymous_client(world.tenant_a)
-    for _attempt in range(5):
-        assert visitor.post(f"/invitations/{token}/", {"password1": NEW_PASSWORD}).status_code == 400
 
-    response = visitor.post(f"/invitations/{token}/", {"password1": PASSWORD})
+    response = _open_link_and_sign_in(visitor, token, "charlie@globex.test")
 
-    assert response.status_code == 429
-    assert "Too many failed attempts" in page_text(response)
+    assert response["Location"] == "/accounts/2fa/authenticate/"
+    assert SESSION_KEY not in visitor.session
+    assert visitor.post(f"/invitations/{token}/").status_code == 302  # back to the sign-in, not accepted
+    with tenant_scope(world.tenant_a):
+        assert not Membership.objects.filter(user=world.charlie).exists()
+    code = format_hotp_value(hotp_value(secret, int(time.time()) // mfa_settings.TOTP_PERIOD))
+    completed = visitor.post("/accounts/2fa/authenticate/", {"code": code})
+    assert completed["Location"] == f"/invitations/{token}/"
+    assert visitor.post(f"/invitations/{token}/").status_code == 302
+    assert membership_of(world.charlie, world.tenant_a).role == Role.ANALYST
+
+
+def test_the_invitation_lets_only_the_invited_account_sign_in_without_a_membership(world):
+    token = _invite_charlie(world)
+    visitor = anonymous_client(world.tenant_a)
+
+    response = _open_link_and_sign_in(visitor, token, "bea@gamma.test")
+
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors() == [
+        "The email address and/or password you specified are not correct."
+    ]
+    assert SESSION_KEY not in visitor.session
+
+
+def test_an_invitees_session_ends_when_the_invitation_is_revoked_before_accepting(world):
+    token = _invite_charlie(world)
+    visitor = anonymous_client(world.tenant_a)
+    assert _open_link_and_sign_in(visitor, token, "charlie@globex.test").status_code == 302
+    with tenant_scope(world.tenant_a):
+        invitation_revoke(invitation=Invitation.objects.get(), actor=world.alice)
+
+    response = visitor.get("/")
+
+    assert response["Location"].startswith("/accounts/login/")
+    assert SESSION_KEY not in visitor.session
+
+
+def test_guessing_an_invitees_password_counts_under_the_same_limit_as_every_sign_in(world):
+    token = _invite_charlie(world)
+    for number in range(5):
+        attacker = Client(HTTP_HOST=host_of(world.tenant_a), REMOTE_ADDR=f"10.0.1.{number}")
+        _open_link_and_sign_in(attacker, token, "charlie@globex.test", NEW_PASSWORD)
+    visitor = Client(HTTP_HOST=host_of(world.tenant_a), REMOTE_ADDR="10.0.1.99")
+
+    response = _open_link_and_sign_in(visitor, token, "Charlie@Globex.test")
+
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors() == ["Too many failed login attempts. Try again later."]
     with tenant_scope(world.tenant_a):
         assert not Membership.objects.filter(user=world.charlie).exists()
 
 
-def test_a_former_member_invited_again_is_reactivated_with_the_new_role(world):
+def test_a_new_account_is_refused_for_an_address_that_has_one_and_nothing_is_handed_over(world, invitation):
+    invitation, _token = invitation
+    UserFactory(email="newbie@partner.test")
+    before = _counts(world.tenant_a)
+
+    with tenant_scope(world.tenant_a), pytest.raises(DomainError) as refused:
+        invitation_accept(invitation=invitation, password=NEW_PASSWORD, full_name="Nina Newbie")
+
+    assert refused.value.code == "account_exists"
+    assert _counts(world.tenant_a) == before
+
+
+def test_a_former_member_invited_again_signs_in_and_is_reactivated_with_the_new_role(world):
     with tenant_scope(world.tenant_a):
         deactivated = membership_of(world.una, world.tenant_a)
         deactivated.is_active = False
@@ -396,8 +496,9 @@ def test_a_former_member_invited_again_is_reactivated_with_the_new_role(world):
             partner_org=world.org1,
         )
     visitor = anonymous_client(world.tenant_a)
+    assert _open_link_and_sign_in(visitor, token, "una@alpha.test").status_code == 302
 
-    response = visitor.post(f"/invitations/{token}/", {"password1": PASSWORD})
+    response = visitor.post(f"/invitations/{token}/")
 
     assert response.status_code == 302
     membership = membership_of(world.una, world.tenant_a)

@@ -6,6 +6,7 @@ import time
 
 import pytest
 from allauth.mfa import app_settings as mfa_settings
+from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, generate_totp_secret, hotp_value
 from django.contrib.auth import SESSION_KEY
 from django.test import Client
@@ -193,6 +194,37 @@ def test_with_totp_a_wrong_code_does_not_sign_in(world, alice_with_totp):
     assert response.context["form"].errors["code"] == ["Incorrect code."]
     assert _signed_in_user_id(client) is None
     assert _is_sent_to_sign_in(client.get("/", HTTP_HOST=host_of(world.tenant_a)))
+
+
+DEACTIVATE_TOTP = "/accounts/2fa/totp/deactivate/"
+
+
+def _has_totp(user):
+    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+
+
+def test_removing_the_authenticator_asks_for_its_code_and_a_password_is_not_enough(world, alice_with_totp):
+    client = world.client(world.alice)
+
+    asked = client.post(DEACTIVATE_TOTP)
+    by_password = client.post(f"/accounts/reauthenticate/?next={DEACTIVATE_TOTP}", {"password": PASSWORD})
+
+    assert asked.status_code == by_password.status_code == 302
+    assert asked["Location"].startswith("/accounts/2fa/reauthenticate/")
+    assert by_password["Location"].startswith("/accounts/2fa/reauthenticate/")
+    assert client.post(DEACTIVATE_TOTP)["Location"].startswith("/accounts/2fa/reauthenticate/")
+    assert _has_totp(world.alice)
+
+
+def test_removing_the_authenticator_works_after_reauthenticating_with_its_code(world, alice_with_totp):
+    client = world.client(world.alice)
+    client.post(DEACTIVATE_TOTP)
+    code = format_hotp_value(hotp_value(alice_with_totp, int(time.time()) // mfa_settings.TOTP_PERIOD))
+
+    response = client.post(f"/accounts/2fa/reauthenticate/?next={DEACTIVATE_TOTP}", {"code": code})
+
+    assert response.status_code == 302
+    assert not _has_totp(world.alice)
 
 
 # --- branding of the sign-in page ---------------------------------------------------------------------------
