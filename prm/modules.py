@@ -5,10 +5,13 @@ a module tells the core about itself here. Only the composition root — `prm/ur
 and `prm/settings.py` (INSTALLED_APPS) — names modules. docs/architecture.md, "The module contract".
 """
 
+from dataclasses import dataclass
+
 from prm.celery import app as celery_app
 
 _demo_seeders = []
 _file_purposes = {}
+_nav_links = []
 
 
 def register_demo_seeder(seeder):
@@ -40,3 +43,23 @@ def register_beat_entries(entries):
     """Periodic tasks, in the shape of `CELERY_BEAT_SCHEDULE` (`{name: {"task": ..., "schedule": ...}}`),
     added to the Celery app's beat schedule, which beat's DatabaseScheduler installs when it starts."""
     celery_app.conf.beat_schedule = {**celery_app.conf.beat_schedule, **entries}
+
+
+@dataclass(frozen=True)
+class NavLink:
+    label: str  # a lazy translation
+    url_name: str
+    audience: str  # "vendor" (vendor staff) or "partner"
+
+
+def register_nav_link(*, label, url_name, audience):
+    """A link in the navigation bar of vendor staff or of partners, after the core's own first links."""
+    if audience not in ("vendor", "partner"):
+        raise ValueError(f"audience must be 'vendor' or 'partner', not {audience!r}")
+    link = NavLink(label=label, url_name=url_name, audience=audience)
+    if link not in _nav_links:
+        _nav_links.append(link)
+
+
+def nav_links(audience):
+    return [link for link in _nav_links if link.audience == audience]

@@ -62,6 +62,29 @@ def test_the_core_names_no_module_outside_the_composition_root():
     assert offenders == []
 
 
+def test_the_cores_templates_link_to_no_modules_page():
+    module_url = re.compile(rf"""\{{%\s*url\s+['"]({"|".join(MODULES)}):""")
+    templates = ROOT / "templates"
+    offenders = [
+        f"{path.relative_to(ROOT)}:{number}"
+        for path in sorted(templates.rglob("*.html"))
+        if path.relative_to(templates).parts[0] not in MODULES
+        for number, line in enumerate(path.read_text().splitlines(), start=1)
+        if module_url.search(line)
+    ]
+    assert offenders == []
+
+
+def test_a_modules_navigation_links_show_to_their_audience(world):
+    vendor_page = world.client(world.alice).get("/").content.decode()
+    partner_page = world.client(world.pat).get("/").content.decode()
+
+    assert '<a class="nav-link" href="/pos/imports/">POS data</a>' in vendor_page  # registered in pos/apps.py
+    assert '<a class="nav-link" href="/pos/imports/">Sales reports</a>' in partner_page
+    assert "Sales reports" not in vendor_page
+    assert "POS data" not in partner_page
+
+
 def test_the_import_contracts_are_kept():
     lint = subprocess.run(
         [str(Path(sys.executable).with_name("lint-imports")), "--no-cache"],

@@ -1,4 +1,5 @@
 from prm.accounts.permissions import is_partner, is_vendor_staff
+from prm.modules import nav_links
 from prm.notifications.selectors import unread_count
 
 
@@ -11,5 +12,6 @@ def portal(request):
         "membership": membership,
         "is_vendor_staff": is_vendor_staff(membership),
         "is_partner": is_partner(membership),
+        "module_nav_links": nav_links("vendor" if is_vendor_staff(membership) else "partner") if membership else [],
         "unread_notifications": unread_count(request.user) if membership is not None else 0,
     }
