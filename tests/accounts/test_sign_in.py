@@ -290,6 +290,20 @@ def test_failed_sign_ins_on_tenant_b_do_not_lock_the_same_person_out_of_tenant_a
     assert _signed_in_user_id(client) == str(world.alice.pk)
 
 
+def test_failed_sign_ins_also_stop_password_reauthentication_of_the_same_person_on_that_portal(world):
+    client = Client()
+    assert sign_in(client, world.tenant_a, "alice@acme.test").status_code == 302
+    for number in range(5):
+        _attacker(number).post(
+            "/accounts/login/", {"login": "ALICE@acme.test", "password": "wrong-1"}, HTTP_HOST="Acme.Localhost:8000"
+        )
+
+    response = client.post("/accounts/reauthenticate/", {"password": PASSWORD}, HTTP_HOST=host_of(world.tenant_a))
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["password"] == [RATE_LIMIT_ERROR]
+
+
 # --- where a sign-in may lead ---------------------------------------------------------------------------------
 
 
