@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from prm.tenancy.fields import TenantForeignKey
 from prm.tenancy.models import Tenant, TenantModel
+from prm.validators import no_control_characters
 
 
 class Field(models.TextChoices):
@@ -79,7 +80,7 @@ class ColumnMapping(TenantModel):
     are written. Applied automatically to later files with the same header."""
 
     partner_org = TenantForeignKey("accounts.PartnerOrg", on_delete=models.CASCADE, related_name="pos_mappings")
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(_("name"), max_length=100, validators=[no_control_characters])
     header = models.JSONField(help_text="The column names of the file the template was made from.")
     header_signature = models.CharField(max_length=64)
     columns = models.JSONField(help_text="{field: column index}")

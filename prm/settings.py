@@ -84,6 +84,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "prm.portal.middleware.RefuseNulInQueryMiddleware",
 ]
 
 ROOT_URLCONF = "prm.urls"

@@ -25,6 +25,7 @@ from prm.notifications.services import notify
 from prm.services import DomainError
 from prm.tenancy.context import require_current_tenant
 from prm.tenancy.services import validate_currency
+from prm.validators import refuse_control_characters
 
 logger = logging.getLogger(__name__)
 
@@ -267,6 +268,7 @@ def column_mapping_save(
     default_currency = (default_currency or "").strip()
     default_currency = validate_currency(default_currency) if default_currency else ""
     name = (name or "").strip() or f"{pos_import.partner_org.name} template"
+    refuse_control_characters(name=name)
     cleaned = _clean_columns(columns, pos_import.header, default_currency)
     mapping, _created = ColumnMapping.objects.update_or_create(
         partner_org=pos_import.partner_org,

@@ -9,6 +9,7 @@ from prm.accounts.models import Membership, PartnerOrg
 from prm.accounts.permissions import is_partner
 from prm.accounts.selectors import channel_managers, invitable_roles
 from prm.forms import StyledForm
+from prm.validators import no_control_characters
 
 COUNTRY_CHOICES = [("", "—")] + sorted(((c.alpha_2, c.name) for c in pycountry.countries), key=lambda c: c[1])
 
@@ -57,7 +58,7 @@ class ReasonForm(StyledForm):
 
 
 class AcceptInvitationForm(StyledForm):
-    full_name = forms.CharField(label=_("Your name"), max_length=150)
+    full_name = forms.CharField(label=_("Your name"), max_length=150, validators=[no_control_characters])
     password1 = forms.CharField(label=_("Password"), widget=forms.PasswordInput, min_length=10)
     password2 = forms.CharField(label=_("Password again"), widget=forms.PasswordInput)
 
@@ -73,7 +74,7 @@ class ApiTokenForm(StyledForm):
 
 
 class ProfileForm(StyledForm):
-    full_name = forms.CharField(label=_("Full name"), max_length=150)
+    full_name = forms.CharField(label=_("Full name"), max_length=150, validators=[no_control_characters])
 
 
 def _may_sign_in_on_this_host(user):

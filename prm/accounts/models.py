@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from prm.tenancy.fields import TenantForeignKey
 from prm.tenancy.models import TenantModel
+from prm.validators import no_control_characters
 
 
 class UserManager(BaseUserManager):
@@ -31,7 +32,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     email = models.EmailField(_("e-mail"), unique=True)
-    full_name = models.CharField(_("full name"), max_length=150, blank=True)
+    full_name = models.CharField(_("full name"), max_length=150, blank=True, validators=[no_control_characters])
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False)
     date_joined = models.DateTimeField(default=timezone.now)
@@ -97,7 +98,7 @@ class PartnerOrg(TenantModel):
         ACTIVE = "active", _("Active")
         INACTIVE = "inactive", _("Inactive")
 
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("name"), max_length=200, validators=[no_control_characters])
     partner_type = models.CharField(_("type"), max_length=30, choices=Type.choices)
     country = models.CharField(_("country"), max_length=2, help_text=_("ISO 3166-1 alpha-2 code"))
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.ACTIVE)
@@ -204,7 +205,7 @@ class ApiToken(TenantModel):
     """A personal API token, valid only on its tenant's host. Only the SHA-256 of the key is stored."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens", db_index=False)
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(_("name"), max_length=100, validators=[no_control_characters])
     key_prefix = models.CharField(max_length=12)
     key_hash = models.CharField(max_length=64)
     created_at = models.DateTimeField(auto_now_add=True)

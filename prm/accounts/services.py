@@ -27,6 +27,7 @@ from prm.audit.services import record, snapshot
 from prm.notifications.services import notify
 from prm.services import DomainError
 from prm.tenancy.context import require_current_tenant
+from prm.validators import refuse_control_characters
 
 PARTNER_ORG_FIELDS = ["name", "partner_type", "country", "status", "channel_manager"]
 MANAGER_ROLES = {Role.CHANNEL_MANAGER, Role.VENDOR_ADMIN}
@@ -66,6 +67,7 @@ def user_create(*, email, password=None, full_name=""):
     """A new user whose address counts as verified (it came from an invitation or an operator). An address that
     has an account already is refused (`account_exists`): its account is never handed to whoever asked."""
     email = email.strip().lower()
+    refuse_control_characters(full_name=full_name)
     if password is not None:
         try:
             validate_password(password, User(email=email, full_name=full_name))
@@ -163,6 +165,7 @@ def partner_org_create(*, actor, name, partner_type, country, channel_manager=No
     name = (name or "").strip()
     if not name:
         raise DomainError("A partner organisation needs a name.", code="name_required")
+    refuse_control_characters(name=name)
     if partner_type not in PartnerOrg.Type.values:
         raise DomainError(f"{partner_type!r} is not a partner type.", code="invalid_partner_type")
     _check_manager(channel_manager)
@@ -195,6 +198,7 @@ def partner_org_update(*, org, actor, reason="", **changes):
         raise DomainError(f"{changes['status']!r} is not a status.", code="invalid_status")
     if "name" in changes and not (changes["name"] or "").strip():
         raise DomainError("A partner organisation needs a name.", code="name_required")
+    refuse_control_characters(name=changes.get("name"))
     new_manager = changes.get("channel_manager", org.channel_manager)
     _check_manager(new_manager)
     manager_changed = (
@@ -355,6 +359,7 @@ def api_token_create(*, user, name):
     name = (name or "").strip()
     if not name:
         raise DomainError("Give the token a name, e.g. the system that will use it.", code="name_required")
+    refuse_control_characters(name=name)
     if len(name) > 100:
         raise DomainError("Token names have at most 100 characters.", code="name_too_long")
     key = f"prm_{secrets.token_urlsafe(30)}"

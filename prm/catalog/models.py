@@ -4,12 +4,13 @@ from django.utils.translation import gettext_lazy as _
 
 from prm.tenancy.fields import TenantForeignKey
 from prm.tenancy.models import TenantModel
+from prm.validators import no_control_characters
 
 
 class Product(TenantModel):
     sku = models.CharField(_("SKU"), max_length=64)
-    name = models.CharField(_("name"), max_length=200)
-    family = models.CharField(_("family"), max_length=100, blank=True)
+    name = models.CharField(_("name"), max_length=200, validators=[no_control_characters])
+    family = models.CharField(_("family"), max_length=100, blank=True, validators=[no_control_characters])
     active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -24,7 +25,7 @@ class Product(TenantModel):
 class PriceList(TenantModel):
     """A list of prices in one currency (e.g. "USD list price", "EUR distributor price")."""
 
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(_("name"), max_length=100, validators=[no_control_characters])
     currency = models.CharField(_("currency"), max_length=3, help_text=_("ISO 4217 code"))
     created_at = models.DateTimeField(auto_now_add=True)
 

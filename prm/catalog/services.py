@@ -9,6 +9,7 @@ from prm.audit.services import record, snapshot
 from prm.catalog.models import Price, PriceList, Product
 from prm.services import DomainError
 from prm.tenancy.services import validate_currency
+from prm.validators import refuse_control_characters
 
 PRODUCT_FIELDS = ["sku", "name", "family", "active"]
 CSV_COLUMNS = ["sku", "name", "family", "active"]
@@ -27,6 +28,7 @@ def _clean_product(sku, name, family):
         raise DomainError("A product needs a name.", code="name_required")
     if len(name) > 200 or len(family) > 100:
         raise DomainError("Name (200) or family (100) is too long.", code="too_long")
+    refuse_control_characters(name=name, family=family)
     return sku, name, family
 
 
@@ -141,6 +143,7 @@ def price_list_create(*, actor, name, currency):
     name = (name or "").strip()
     if not name:
         raise DomainError("A price list needs a name.", code="name_required")
+    refuse_control_characters(name=name)
     try:
         with transaction.atomic():
             price_list = PriceList.objects.create(name=name, currency=validate_currency(currency))

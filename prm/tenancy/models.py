@@ -6,6 +6,7 @@ from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from prm.tenancy.context import CrossTenantWrite, require_current_tenant
+from prm.validators import no_control_characters
 
 hex_colour = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Use a colour like #1a6fb5."))
 
@@ -18,7 +19,7 @@ class Tenant(models.Model):
         SUSPENDED = "suspended", _("Suspended")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    name = models.CharField(max_length=200)
+    name = models.CharField(max_length=200, validators=[no_control_characters])
     slug = models.SlugField(max_length=50, unique=True)
     reporting_currency = models.CharField(max_length=3, default="USD")
     default_language = models.CharField(max_length=10, default="en")
@@ -27,11 +28,11 @@ class Tenant(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     # Branding, shown on every page, e-mail and PDF of the tenant's portal.
-    portal_name = models.CharField(max_length=120, blank=True)
+    portal_name = models.CharField(max_length=120, blank=True, validators=[no_control_characters])
     logo = models.ForeignKey("files.StoredFile", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     primary_colour = models.CharField(max_length=7, default="#1f4e79", validators=[hex_colour])
     accent_colour = models.CharField(max_length=7, default="#f0a500", validators=[hex_colour])
-    email_sender_name = models.CharField(max_length=120, blank=True)
+    email_sender_name = models.CharField(max_length=120, blank=True, validators=[no_control_characters])
     email_sender_address = models.EmailField(blank=True)
 
     class Meta:

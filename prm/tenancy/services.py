@@ -9,6 +9,7 @@ from prm.audit.services import record, snapshot
 from prm.services import DomainError
 from prm.tenancy.context import tenant_scope
 from prm.tenancy.models import Domain, Tenant
+from prm.validators import refuse_control_characters
 
 BRANDING_FIELDS = [
     "portal_name",
@@ -41,6 +42,7 @@ def tenant_create(
     """Create a vendor, its portal domain `<slug>.<base domain>` and its first vendor admin."""
     from prm.accounts.services import membership_create, user_get_or_create
 
+    refuse_control_characters(name=name)
     slug = slugify(slug)
     if not slug:
         raise DomainError("A tenant needs a slug made of letters, digits or hyphens.", code="invalid_slug")

@@ -1,0 +1,37 @@
+"""Validators every app shares.
+
+Names (of a portal, a sender, an organisation, a person, a product, a token, a template) are single lines of
+text: they end up in e-mail headers (a CR/LF there stops the tenant's mail with BadHeaderError), CSV and XLSX
+cells, page titles and log lines. `no_control_characters` is on every name-like model field (forms and
+serializers inherit it); services that build rows without model validation call `refuse_control_characters`.
+"""
+
+import unicodedata
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from prm.services import DomainError
+
+# Explicit direction controls can make a name read differently from what it holds (a spoofing classic).
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+# Cc: C0/C1 controls (NUL, TAB, CR, LF, ESC, DEL …); Zl/Zp: the Unicode line and paragraph separators.
+REFUSED_CATEGORIES = frozenset({"Cc", "Zl", "Zp"})
+MESSAGE = _("Use one line of text without control characters (line breaks, tabs, NUL or direction marks).")
+
+
+def has_control_characters(value):
+    return any(ch in BIDI_CONTROLS or unicodedata.category(ch) in REFUSED_CATEGORIES for ch in str(value))
+
+
+def no_control_characters(value):
+    """Model and form field validator."""
+    if has_control_characters(value):
+        raise ValidationError(MESSAGE, code="control_characters")
+
+
+def refuse_control_characters(**fields):
+    """For services: raise DomainError(code="control_characters") naming the first field that holds one."""
+    for field, value in fields.items():
+        if value is not None and has_control_characters(value):
+            raise DomainError(f"{field.replace('_', ' ').capitalize()}: {MESSAGE}", code="control_characters")
