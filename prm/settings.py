@@ -133,8 +133,29 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# One Redis server, a database for each use: clearing (or evicting from) the cache never drops queued tasks or
+# sessions. A database number at the end of PRM_REDIS_URL is ignored.
 REDIS_URL = env("PRM_REDIS_URL", "redis://127.0.0.1:6379/0")
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+REDIS_DATABASES = {"broker": 0, "cache": 1, "sessions": 2}
+
+
+def redis_database_url(use):
+    head, _, last = REDIS_URL.rstrip("/").rpartition("/")
+    server = head if last.isdigit() else REDIS_URL.rstrip("/")
+    return f"{server}/{REDIS_DATABASES[use]}"
+
+
+CACHES = {
+    # Keys carry the current tenant (prm.tenancy.cache): tenant A's cached values are never read in tenant B.
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": redis_database_url("cache"),
+        "KEY_FUNCTION": "prm.tenancy.cache.tenant_cache_key",
+    },
+    # Session keys are random and looked up before the tenant is known: no tenant in their keys.
+    "sessions": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_database_url("sessions")},
+}
+SESSION_CACHE_ALIAS = "sessions"
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -236,7 +257,7 @@ SPECTACULAR_SETTINGS = {
     "DEFAULT_QUERY_MANAGER": "all_tenants",
 }
 
-CELERY_BROKER_URL = REDIS_URL
+CELERY_BROKER_URL = redis_database_url("broker")
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True

@@ -29,12 +29,15 @@ settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 settings.PRM_TENANT_SQL_GUARD = True  # a tenant table touched with no tenant in scope raises (prm.tenancy.guard)
 # Tests use their own Redis database, emptied before each test (rate limits, cached sessions);
 # PRM_TEST_REDIS_DB gives a second test run at once another one.
-settings.CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": settings.REDIS_URL.rsplit("/", 1)[0] + "/" + os.environ.get("PRM_TEST_REDIS_DB", "15"),
-    }
-}
+
+
+def caches_in_redis_database(number, **options):
+    """settings.CACHES with every alias in Redis database `number` (keeping each alias's key function)."""
+    location = settings.REDIS_URL.rstrip("/").rpartition("/")[0] + f"/{number}"
+    return {alias: {**config, "LOCATION": location, **options} for alias, config in settings.CACHES.items()}
+
+
+settings.CACHES = caches_in_redis_database(os.environ.get("PRM_TEST_REDIS_DB", "15"))
 celery_app.conf.task_always_eager = True
 celery_app.conf.task_eager_propagates = True
 

@@ -7,25 +7,18 @@ their own, emptied before each test, so a rate-limit count is only ever this tes
 """
 
 import pytest
-from django.conf import settings as django_settings
 from django.core.cache import cache
 
 from prm.accounts.models import Role
 from prm.tenancy.context import tenant_scope
-from tests.conftest import make_member
+from tests.conftest import caches_in_redis_database, make_member
 
 ACCOUNTS_REDIS_DB = 13
 
 
 @pytest.fixture(autouse=True)
 def _own_cache(settings):
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": django_settings.REDIS_URL.rsplit("/", 1)[0] + f"/{ACCOUNTS_REDIS_DB}",
-            "KEY_PREFIX": "prm_h_accounts",
-        }
-    }
+    settings.CACHES = caches_in_redis_database(ACCOUNTS_REDIS_DB, KEY_PREFIX="prm_h_accounts")
     cache.clear()
     yield
     cache.clear()
