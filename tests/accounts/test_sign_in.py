@@ -340,3 +340,10 @@ def test_a_page_that_needs_signing_in_sends_its_full_address_as_next_encoded(wor
 
     assert response.status_code == 302
     assert response["Location"] == "/accounts/login/?next=/partner-orgs/%3Fsearch%3Da%26status%3Dactive"
+
+
+def test_switching_language_never_leads_to_another_host(world):
+    response = world.client(world.alice).post("/i18n/setlang/", {"language": "fr", "next": "http://globex.localhost/"})
+
+    assert response.status_code == 302
+    assert response["Location"] == "/"
