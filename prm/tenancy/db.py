@@ -1,10 +1,15 @@
 """Sets the PostgreSQL row-level-security variable `app.tenant_id` for every statement.
 
-The value is transaction-local (`set_config(..., true)`), so it never leaks to the next user of a pooled
-connection (safe behind a transaction-pooling PgBouncer). In autocommit mode a statement is its own
-transaction, so it is wrapped in one together with the setting. With no tenant in scope nothing is set
-and every tenant table's policy matches no row (a scope left inside a transaction clears it).
+The value is transaction-local (`SET LOCAL`), so it never leaks to the next user of a pooled connection (safe
+behind a transaction-pooling PgBouncer). `SET LOCAL` rather than `set_config(..., true)`, which means the same,
+because Citus forwards SET LOCAL to the worker nodes (`citus.propagate_set_commands = 'local'`) and not
+set_config (../shared/SCALE-OUT.md). SET takes no bind parameters: the value is a UUID formatted by Python.
+In autocommit mode a statement is its own transaction, so it is wrapped in one together with the setting.
+With no tenant in scope nothing is set and every tenant table's policy matches no row (a scope left inside a
+transaction clears it).
 """
+
+import uuid
 
 from django.db import transaction
 from psycopg import ServerCursor
@@ -12,15 +17,21 @@ from psycopg.pq import TransactionStatus
 
 from prm.tenancy.context import current_tenant_id
 
-_SET_TENANT_SQL = "SELECT set_config('app.tenant_id', %s, true)"
 _CACHE_ATTR = "_prm_rls_tenant_id"  # what this connection's open transaction has set; _UNKNOWN after a rollback
 _UNKNOWN = object()
+
+
+def set_tenant_sql(tenant_id):
+    """`SET LOCAL app.tenant_id = '<uuid>'` ('' for None). The value goes through uuid.UUID, so nothing but a
+    UUID's hex digits and dashes ever reaches the statement."""
+    value = "" if tenant_id is None else str(uuid.UUID(str(tenant_id)))
+    return f"SET LOCAL app.tenant_id = '{value}'"
 
 
 def apply_tenant_setting(connection, raw_cursor, tenant_id):
     """Set `app.tenant_id` (or clear it, for None) on the current transaction. Code that bypasses
     Django's cursor wrapper (psycopg COPY) calls this itself."""
-    raw_cursor.execute(_SET_TENANT_SQL, ["" if tenant_id is None else str(tenant_id)])
+    raw_cursor.execute(set_tenant_sql(tenant_id))
     setattr(connection, _CACHE_ATTR, tenant_id)
 
 

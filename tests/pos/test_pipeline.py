@@ -102,7 +102,8 @@ def test_the_progress_counts_lines_read_valid_and_rejected_repeats_included(
     body = GOOD + "INV-1;2026-03-02;AX-24;3;120.5;USD;Initech GmbH;DE\n" + "INV-9;2026-13-45;AX-24;1;1;USD;X;DE\n"
     pos_import = run_import(world, csv_file(body), capture=django_capture_on_commit_callbacks)
 
-    progress = cache.get(_progress_key(pos_import.pk))
+    with tenant_scope(world.tenant_a):  # the progress is cached in the tenant's key space
+        progress = cache.get(_progress_key(pos_import.pk))
     assert (pos_import.lines_read, pos_import.lines_accepted, pos_import.lines_rejected) == (5, 3, 2)
     assert (progress["lines_read"], progress["lines_valid"], progress["lines_rejected"]) == (5, 3, 2)
 

@@ -34,7 +34,7 @@ def test_broker_cache_and_sessions_are_configured_in_three_redis_databases():
 
 
 def test_clearing_the_cache_leaves_a_queued_message_in_the_broker():
-    assert settings.CELERY_BROKER_URL != settings.CACHES["default"]["LOCATION"]
+    assert settings.CACHES["default"]["LOCATION"] != settings.CELERY_BROKER_URL
     queue_name = f"test-broker-survives-cache-clear-{uuid.uuid4().hex}"  # a queue of its own: no worker reads it
     with celery_app.connection_for_write() as connection:
         queue = connection.SimpleQueue(queue_name)

@@ -3,6 +3,7 @@ from django.db import IntegrityError, connection, transaction
 
 from prm.accounts.models import Membership, PartnerOrg
 from prm.tenancy.context import CrossTenantWrite, TenantNotSet, tenant_scope, unscoped
+from prm.tenancy.db import set_tenant_sql
 from prm.tenancy.rls import tenant_models
 from tests.conftest import owner_connection
 from tests.factories import PartnerOrgFactory
@@ -145,3 +146,16 @@ def test_bulk_create_gives_new_rows_the_scopes_tenant_and_refuses_another_tenant
             )
     with tenant_scope(world.tenant_b):
         assert not PartnerOrg.objects.filter(name__in=["Bulk One", "Smuggled"]).exists()
+
+
+def test_the_tenant_is_set_with_set_local_of_a_validated_uuid(world):
+    """SET LOCAL (which Citus forwards to its workers) of a literal: SET takes no parameters, so only a UUID
+    may become the literal."""
+    tenant_id = world.tenant_a.pk
+    assert set_tenant_sql(tenant_id) == f"SET LOCAL app.tenant_id = '{tenant_id}'"
+    assert set_tenant_sql(None) == "SET LOCAL app.tenant_id = ''"
+    with pytest.raises(ValueError):
+        set_tenant_sql("00000000-0000-0000-0000-000000000000'; RESET ROLE; --")
+    with tenant_scope(world.tenant_a), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('app.tenant_id')")
+        assert cursor.fetchone()[0] == str(tenant_id)
