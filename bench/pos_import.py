@@ -258,7 +258,7 @@ def setup_tenant():
 
 def new_distributor(tenant, membership, name):
     with tenant_scope(tenant):
-        org = partner_org_create(actor=membership.user, name=name, partner_type="distributor", country="US")
+        org = partner_org_create(actor_membership=membership, name=name, partner_type="distributor", country="US")
         ColumnMapping.objects.create(
             partner_org=org, name="bench", header=HEADER, header_signature=header_signature(HEADER), columns=COLUMNS
         )

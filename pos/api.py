@@ -10,7 +10,7 @@ from rest_framework.views import APIView
 from pos import selectors
 from pos.models import ColumnMapping, PosImport, PosLine
 from pos.services.exports import rejects_table
-from pos.services.imports import import_progress, pos_import_create, pos_lines_submit
+from pos.services.imports import pos_import_create, pos_lines_submit
 from prm.accounts.models import PartnerOrg
 from prm.api.fields import ScopedRelatedField
 from prm.api.views import TenantViewSet
@@ -45,7 +45,7 @@ class PosImportSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_progress(self, obj) -> dict:
-        return import_progress(obj)
+        return selectors.import_progress(obj)
 
 
 class PosImportUploadSerializer(serializers.Serializer):

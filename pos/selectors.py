@@ -1,10 +1,13 @@
 from collections import Counter, defaultdict
 
+from django.core.cache import cache
 from django.db.models import Count, F, Sum
 
 from pos.models import PartnerPartNumber, PosImport, PosLine, PosReject
+from pos.services.reading import FileUnreadable, detect_csv, detect_xlsx
 from prm.accounts.models import PartnerOrg
 from prm.accounts.permissions import is_partner
+from prm.files.services import stored_file_open
 
 
 def visible_imports(viewer):
@@ -36,6 +39,34 @@ def filter_lines(lines, *, partner_org=None, product=None, sku="", date_from=Non
     if country:
         lines = lines.filter(end_customer_country=country.upper())
     return lines
+
+
+def progress_key(import_id):
+    """The cache key of a running job's progress (written by pos.services.imports.ImportProgress)."""
+    return f"pos-import-progress:{import_id}"
+
+
+def import_progress(pos_import):
+    """What a page shows about a job: counts when it is finished, the live progress while it runs."""
+    if pos_import.status in (PosImport.Status.COMPLETED, PosImport.Status.FAILED):
+        return {"phase": pos_import.status, "percent": 100}
+    state = cache.get(progress_key(pos_import.pk)) or {"phase": pos_import.status}
+    total = state.get("total_bytes") or 0
+    if state.get("phase") == "reading" and total:
+        percent = min(70, int(70 * state.get("bytes_read", 0) / total))
+    else:
+        percent = {"validating": 80, "loading": 90}.get(state.get("phase"), 0)
+    return {**state, "percent": percent}
+
+
+def file_preview(pos_import):
+    """The header and first rows of a job's file, for the mapping page."""
+    with stored_file_open(pos_import.file) as handle:
+        try:
+            layout = detect_csv(handle) if pos_import.file_kind == "csv" else detect_xlsx(handle)
+        except FileUnreadable:
+            return []
+    return layout.preview
 
 
 def rejects_of(pos_import):

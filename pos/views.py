@@ -8,25 +8,14 @@ from pos import selectors
 from pos.forms import LineFilterForm, MappingForm, PartNumberForm, UploadForm
 from pos.models import PosImport
 from pos.services.exports import lines_table, rejects_table
-from pos.services.imports import (
-    UPLOADER_STAFF_ROLES,
-    column_mapping_save,
-    file_preview,
-    import_progress,
-    pos_import_create,
-    reject_reason_text,
-)
+from pos.services.imports import column_mapping_save, pos_import_create, reject_reason_text
 from pos.services.part_numbers import partner_part_number_create
 from prm import exports
-from prm.accounts.permissions import has_role, is_partner, member_required
+from prm.accounts.permissions import can_send_partner_data, member_required
 from prm.exports import streaming_csv_response
 from prm.forms import apply_domain_error
 from prm.pages import paginate
 from prm.services import DomainError
-
-
-def _may_upload(membership):
-    return is_partner(membership) or has_role(membership, UPLOADER_STAFF_ROLES)
 
 
 @member_required
@@ -34,7 +23,7 @@ def import_list(request):
     viewer = request.membership
     form = UploadForm(request.POST or None, request.FILES or None, viewer=viewer)
     if request.method == "POST":
-        if not _may_upload(viewer):
+        if not can_send_partner_data(viewer):
             raise PermissionDenied
         if form.is_valid():
             try:
@@ -50,7 +39,11 @@ def import_list(request):
                     return redirect("pos:import_mapping", pos_import.pk)
                 messages.success(request, _("File received; it is being checked."))
                 return redirect("pos:import_detail", pos_import.pk)
-    context = {"form": form, "may_upload": _may_upload(viewer), **paginate(request, selectors.visible_imports(viewer))}
+    context = {
+        "form": form,
+        "may_upload": can_send_partner_data(viewer),
+        **paginate(request, selectors.visible_imports(viewer)),
+    }
     return render(request, "pos/import_list.html", context, status=400 if form.errors else 200)
 
 
@@ -61,10 +54,10 @@ def _visible_import(request, import_id):
 @member_required
 def import_detail(request, import_id):
     pos_import = _visible_import(request, import_id)
-    if pos_import.status == PosImport.Status.NEEDS_MAPPING and _may_upload(request.membership):
+    if pos_import.status == PosImport.Status.NEEDS_MAPPING and can_send_partner_data(request.membership):
         return redirect("pos:import_mapping", pos_import.pk)
     reasons = [(code, reject_reason_text(code), n) for code, n in pos_import.reject_reasons.items()]
-    context = {"pos_import": pos_import, "progress": import_progress(pos_import), "reasons": reasons}
+    context = {"pos_import": pos_import, "progress": selectors.import_progress(pos_import), "reasons": reasons}
     return render(request, "pos/import_detail.html", context)
 
 
@@ -76,13 +69,15 @@ def import_progress_partial(request, import_id):
         response = render(request, "pos/_progress.html", {"pos_import": pos_import, "done": True})
         response["HX-Refresh"] = "true"
         return response
-    return render(request, "pos/_progress.html", {"pos_import": pos_import, "progress": import_progress(pos_import)})
+    return render(
+        request, "pos/_progress.html", {"pos_import": pos_import, "progress": selectors.import_progress(pos_import)}
+    )
 
 
 @member_required
 def import_mapping(request, import_id):
     pos_import = _visible_import(request, import_id)
-    if not _may_upload(request.membership):
+    if not can_send_partner_data(request.membership):
         raise PermissionDenied
     if pos_import.status != PosImport.Status.NEEDS_MAPPING:
         return redirect("pos:import_detail", pos_import.pk)
@@ -106,7 +101,7 @@ def import_mapping(request, import_id):
     context = {
         "pos_import": pos_import,
         "form": form,
-        "preview": file_preview(pos_import),
+        "preview": selectors.file_preview(pos_import),
         "field_names": [name for name in form.fields if name.startswith("col_")],
     }
     return render(request, "pos/import_mapping.html", context, status=400 if form.errors else 200)
@@ -179,7 +174,7 @@ def part_numbers(request):
     viewer = request.membership
     form = PartNumberForm(request.POST or None, viewer=viewer)
     if request.method == "POST":
-        if not _may_upload(viewer):
+        if not can_send_partner_data(viewer):
             raise PermissionDenied
         if form.is_valid():
             try:
@@ -196,7 +191,7 @@ def part_numbers(request):
                 return redirect("pos:part_numbers")
     context = {
         "form": form,
-        "may_upload": _may_upload(viewer),
+        "may_upload": can_send_partner_data(viewer),
         **paginate(request, selectors.visible_part_numbers(viewer), per_page=50),
     }
     return render(request, "pos/part_numbers.html", context, status=400 if form.errors else 200)

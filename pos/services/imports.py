@@ -14,10 +14,11 @@ from django.utils import timezone
 
 from pos.apps import IMPORT_FILE_PURPOSE
 from pos.models import REQUIRED_FIELDS, ColumnMapping, DateFormat, DecimalSeparator, Field, PosImport, PosReject
+from pos.selectors import progress_key
 from pos.services import pipeline
 from pos.services.reading import FileUnreadable, Layout, csv_rows, detect_csv, detect_xlsx, xlsx_rows
-from prm.accounts.models import PartnerOrg, Role
-from prm.accounts.permissions import has_role, is_partner
+from prm.accounts.models import PartnerOrg
+from prm.accounts.permissions import can_act_for_any_partner, is_partner
 from prm.audit.services import record
 from prm.files.services import stored_file_create, stored_file_open
 from prm.files.validation import UploadRejected, sniff
@@ -29,7 +30,6 @@ from prm.validators import refuse_control_characters
 
 logger = logging.getLogger(__name__)
 
-UPLOADER_STAFF_ROLES = {Role.VENDOR_ADMIN, Role.CHANNEL_MANAGER}
 API_MAX_LINES = 10_000
 PROGRESS_TTL = 24 * 3600
 STALLED_AFTER = timedelta(minutes=10)
@@ -64,16 +64,12 @@ def header_signature(header):
 # --- progress (kept in the cache: the load's own transaction is invisible until it commits) ----------------
 
 
-def _progress_key(import_id):
-    return f"pos-import-progress:{import_id}"
-
-
 class ImportProgress:
     """Writes the running job's progress to the cache: a new phase or new counts of valid and rejected lines at
     once, the running byte and line counts of the reading at most twice a second."""
 
     def __init__(self, import_id, total_bytes):
-        self.key = _progress_key(import_id)
+        self.key = progress_key(import_id)
         self.state = {"phase": "reading", "bytes_read": 0, "total_bytes": total_bytes, "lines_read": 0}
         self.last_write = 0.0
         cache.set(self.key, self.state, PROGRESS_TTL)
@@ -88,19 +84,6 @@ class ImportProgress:
             cache.set(self.key, self.state, PROGRESS_TTL)
 
 
-def import_progress(pos_import):
-    """What a page shows about a job: counts when it is finished, the live progress while it runs."""
-    if pos_import.status in (PosImport.Status.COMPLETED, PosImport.Status.FAILED):
-        return {"phase": pos_import.status, "percent": 100}
-    state = cache.get(_progress_key(pos_import.pk)) or {"phase": pos_import.status}
-    total = state.get("total_bytes") or 0
-    if state.get("phase") == "reading" and total:
-        percent = min(70, int(70 * state.get("bytes_read", 0) / total))
-    else:
-        percent = {"validating": 80, "loading": 90}.get(state.get("phase"), 0)
-    return {**state, "percent": percent}
-
-
 # --- upload and mapping ------------------------------------------------------------------------------------
 
 
@@ -110,7 +93,7 @@ def partner_for_upload(actor_membership, partner_org):
         if partner_org is not None and partner_org.pk != actor_membership.partner_org_id:
             raise DomainError("You can upload only your own organisation's sales.", code="forbidden", status=403)
         return actor_membership.partner_org
-    if not has_role(actor_membership, UPLOADER_STAFF_ROLES):
+    if not can_act_for_any_partner(actor_membership):
         raise DomainError("Your role may not upload sales reports.", code="forbidden", status=403)
     if partner_org is None:
         raise DomainError("Choose the partner whose sales these are.", code="partner_required")
@@ -207,16 +190,6 @@ def _queue(pos_import):
 
     tenant_id, import_id = str(pos_import.tenant_id), str(pos_import.pk)
     transaction.on_commit(lambda: run_pos_import.delay(tenant_id=tenant_id, import_id=import_id))
-
-
-def file_preview(pos_import):
-    """The header and first rows of a job's file, for the mapping page."""
-    with stored_file_open(pos_import.file) as handle:
-        try:
-            layout = detect_csv(handle) if pos_import.file_kind == "csv" else detect_xlsx(handle)
-        except FileUnreadable:
-            return []
-    return layout.preview
 
 
 def _clean_columns(columns, header, default_currency):

@@ -5,10 +5,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from prm.accounts import selectors, services
-from prm.accounts.models import VENDOR_ROLES, Invitation, Membership, PartnerOrg, Role
-from prm.accounts.permissions import CAN_INVITE_PARTNER_USERS, CAN_MANAGE_PARTNER_ORGS
+from prm.accounts.models import Invitation, Membership, PartnerOrg
+from prm.accounts.permissions import PARTNER_MANAGER_ROLES, can_invite_users, can_manage_partner_orgs, is_vendor_staff
 from prm.api.fields import ScopedRelatedField
-from prm.api.permissions import role_permission
+from prm.api.permissions import predicate_permission
 from prm.api.views import TenantViewSet
 
 
@@ -29,7 +29,7 @@ class MeView(APIView):
 
 class PartnerOrgSerializer(serializers.ModelSerializer):
     channel_manager = ScopedRelatedField(
-        Membership, filter={"role__in": [Role.CHANNEL_MANAGER, Role.VENDOR_ADMIN]}, required=False, allow_null=True
+        Membership, filter={"role__in": sorted(PARTNER_MANAGER_ROLES)}, required=False, allow_null=True
     )
     reason = serializers.CharField(write_only=True, required=False, allow_blank=True, max_length=500)
 
@@ -46,7 +46,7 @@ class PartnerOrgViewSet(
 
     model = PartnerOrg
     serializer_class = PartnerOrgSerializer
-    permission_classes = [role_permission(CAN_MANAGE_PARTNER_ORGS, read_roles=VENDOR_ROLES)]
+    permission_classes = [predicate_permission(can_manage_partner_orgs, read=is_vendor_staff)]
     filterset_fields = ["partner_type", "country", "status", "channel_manager"]
     search_fields = ["name"]
     ordering_fields = ["name", "created_at"]
@@ -58,13 +58,13 @@ class PartnerOrgViewSet(
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
         data.pop("reason", None)
-        serializer.instance = services.partner_org_create(actor=self.request.user, **data)
+        serializer.instance = services.partner_org_create(actor_membership=self.membership, **data)
 
     def perform_update(self, serializer):
         data = dict(serializer.validated_data)
         reason = data.pop("reason", "")
         serializer.instance = services.partner_org_update(
-            org=serializer.instance, actor=self.request.user, reason=reason, **data
+            org=serializer.instance, actor_membership=self.membership, reason=reason, **data
         )
 
 
@@ -87,7 +87,7 @@ class MembershipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Tenant
 
     model = Membership
     serializer_class = MembershipSerializer
-    permission_classes = [role_permission(CAN_INVITE_PARTNER_USERS)]
+    permission_classes = [predicate_permission(can_invite_users)]
     filterset_fields = ["role", "partner_org", "is_active"]
     search_fields = ["user__email", "user__full_name"]
 
@@ -121,7 +121,7 @@ class InvitationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins
 
     model = Invitation
     serializer_class = InvitationSerializer
-    permission_classes = [role_permission(CAN_INVITE_PARTNER_USERS)]
+    permission_classes = [predicate_permission(can_invite_users)]
     filterset_fields = ["role", "partner_org"]
     search_fields = ["email"]
 
@@ -130,9 +130,7 @@ class InvitationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins
 
     def perform_create(self, serializer):
         data = serializer.validated_data
-        partner_org = data.get("partner_org")
-        if self.membership.partner_org_id:
-            partner_org = self.membership.partner_org
+        partner_org = data.get("partner_org") or self.membership.partner_org
         serializer.instance, _token = services.invitation_create(
             actor_membership=self.membership, email=data["email"], role=data["role"], partner_org=partner_org
         )

@@ -1,7 +1,8 @@
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from prm.accounts.models import PARTNER_ROLES, ApiToken, Invitation, Membership, PartnerOrg, Role
+from prm.accounts import permissions
+from prm.accounts.models import ApiToken, Invitation, Membership, PartnerOrg, Role
 from prm.accounts.permissions import is_partner
 
 
@@ -25,8 +26,9 @@ def partner_org_list(*, search="", partner_type="", country="", status="", chann
 
 
 def channel_managers():
+    """The memberships that may be named a partner organisation's channel manager."""
     return Membership.objects.select_related("user").filter(
-        role__in=[Role.CHANNEL_MANAGER, Role.VENDOR_ADMIN], is_active=True
+        role__in=sorted(permissions.PARTNER_MANAGER_ROLES), is_active=True
     )
 
 
@@ -46,11 +48,8 @@ def visible_invitations(viewer):
 
 
 def invitable_roles(viewer):
-    if is_partner(viewer):
-        return [(r.value, r.label) for r in Role if r in PARTNER_ROLES]
-    if viewer.role == Role.CHANNEL_MANAGER:
-        return [(r.value, r.label) for r in Role if r in PARTNER_ROLES]
-    return list(Role.choices)
+    allowed = permissions.invitable_roles(viewer)
+    return [(r.value, r.label) for r in Role if r in allowed]
 
 
 def api_tokens_of(user):

@@ -21,16 +21,24 @@ from prm.accounts.models import (
     Role,
     User,
 )
-from prm.accounts.permissions import can_invite, can_manage_membership
+from prm.accounts.permissions import (
+    can_be_channel_manager,
+    can_invite,
+    can_manage_membership,
+    can_manage_partner_orgs,
+    is_member,
+    require,
+)
 from prm.api.authentication import hash_key
 from prm.audit.services import record, snapshot
 from prm.notifications.services import notify
 from prm.services import DomainError
 from prm.tenancy.context import require_current_tenant
 from prm.validators import refuse_control_characters
+from prm.workflow import Transition, Workflow
 
 PARTNER_ORG_FIELDS = ["name", "partner_type", "country", "status", "channel_manager"]
-MANAGER_ROLES = {Role.CHANNEL_MANAGER, Role.VENDOR_ADMIN}
+PARTNER_ORG_DETAILS = [f for f in PARTNER_ORG_FIELDS if f != "status"]  # a status changes through its workflow
 
 
 def _token_hash(token):
@@ -84,6 +92,8 @@ def user_create(*, email, password=None, full_name=""):
 
 @transaction.atomic
 def membership_create(*, user, role, actor, partner_org=None):
+    """Give `user` a role in this portal. Not a use case of its own: the callers authorised it already (an
+    accepted invitation, the operator creating a tenant, a seeder); `actor` is the user recorded in the audit."""
     if role in PARTNER_ROLES and partner_org is None:
         raise DomainError("A partner role needs a partner organisation.", code="partner_org_required")
     if role in VENDOR_ROLES and partner_org is not None:
@@ -116,8 +126,7 @@ def membership_create(*, user, role, actor, partner_org=None):
 @transaction.atomic
 def membership_deactivate(*, membership, actor_membership, reason):
     """Revoke a person's access to this portal (their records stay). The last vendor admin stays."""
-    if not can_manage_membership(actor_membership, membership):
-        raise DomainError("You may not remove this person's access.", code="forbidden", status=403)
+    require(can_manage_membership(actor_membership, membership), "You may not remove this person's access.")
     actor = actor_membership.user
     if not (reason or "").strip():
         raise DomainError("Say why this access is removed.", code="reason_required")
@@ -140,11 +149,27 @@ def membership_deactivate(*, membership, actor_membership, reason):
     return membership
 
 
+@transaction.atomic
+def user_update_profile(*, actor_membership, full_name):
+    """The signed-in member changes their own name (the user row is shared by every portal they belong to)."""
+    require(is_member(actor_membership), "Only members of this portal edit their profile here.")
+    full_name = (full_name or "").strip()
+    refuse_control_characters(full_name=full_name)
+    if len(full_name) > User._meta.get_field("full_name").max_length:
+        raise DomainError("A name has at most 150 characters.", code="name_too_long")
+    user = actor_membership.user
+    before = snapshot(user, ["full_name"])
+    user.full_name = full_name
+    user.save(update_fields=["full_name"])
+    record(action="user.update_profile", actor=user, obj=user, before=before, after={"full_name": full_name})
+    return user
+
+
 # --- partner organisations ---------------------------------------------------------------------------------
 
 
 def _check_manager(manager):
-    if manager is not None and (manager.role not in MANAGER_ROLES or not manager.is_active):
+    if manager is not None and not can_be_channel_manager(manager):
         raise DomainError(
             "The channel manager must be an active channel manager or vendor admin.", code="invalid_channel_manager"
         )
@@ -160,14 +185,26 @@ def _notify_manager(org, manager):
         )
 
 
+def _require_partner_org_manager(actor_membership):
+    require(
+        can_manage_partner_orgs(actor_membership),
+        "Only vendor admins and channel managers manage partner organisations.",
+    )
+
+
 @transaction.atomic
-def partner_org_create(*, actor, name, partner_type, country, channel_manager=None, status=PartnerOrg.Status.ACTIVE):
+def partner_org_create(
+    *, actor_membership, name, partner_type, country, channel_manager=None, status=PartnerOrg.Status.ACTIVE
+):
+    _require_partner_org_manager(actor_membership)
     name = (name or "").strip()
     if not name:
         raise DomainError("A partner organisation needs a name.", code="name_required")
     refuse_control_characters(name=name)
     if partner_type not in PartnerOrg.Type.values:
         raise DomainError(f"{partner_type!r} is not a partner type.", code="invalid_partner_type")
+    if status not in PartnerOrg.Status.values:
+        raise DomainError(f"{status!r} is not a status.", code="invalid_status")
     _check_manager(channel_manager)
     try:
         with transaction.atomic():
@@ -180,13 +217,16 @@ def partner_org_create(*, actor, name, partner_type, country, channel_manager=No
             )
     except IntegrityError as exc:
         raise DomainError(f"A partner organisation named {name!r} exists already.", code="duplicate_name") from exc
-    record(action="partner_org.create", actor=actor, obj=org, after=snapshot(org, PARTNER_ORG_FIELDS))
+    record(action="partner_org.create", actor=actor_membership.user, obj=org, after=snapshot(org, PARTNER_ORG_FIELDS))
     _notify_manager(org, channel_manager)
     return org
 
 
 @transaction.atomic
-def partner_org_update(*, org, actor, reason="", **changes):
+def partner_org_update(*, org, actor_membership, reason="", **changes):
+    """Change a partner organisation's fields. A new `status` goes through `partner_org_change_status` (its
+    workflow, with the same reason); the other fields are saved and audited together."""
+    _require_partner_org_manager(actor_membership)
     unknown = set(changes) - set(PARTNER_ORG_FIELDS)
     if unknown:
         raise DomainError(f"Not an editable field: {', '.join(sorted(unknown))}", code="invalid_field")
@@ -194,35 +234,66 @@ def partner_org_update(*, org, actor, reason="", **changes):
         changes["country"] = validate_country(changes["country"])
     if "partner_type" in changes and changes["partner_type"] not in PartnerOrg.Type.values:
         raise DomainError(f"{changes['partner_type']!r} is not a partner type.", code="invalid_partner_type")
-    if "status" in changes and changes["status"] not in PartnerOrg.Status.values:
-        raise DomainError(f"{changes['status']!r} is not a status.", code="invalid_status")
     if "name" in changes and not (changes["name"] or "").strip():
         raise DomainError("A partner organisation needs a name.", code="name_required")
     refuse_control_characters(name=changes.get("name"))
     new_manager = changes.get("channel_manager", org.channel_manager)
     _check_manager(new_manager)
-    manager_changed = (
-        "channel_manager" in changes and (new_manager.pk if new_manager else None) != org.channel_manager_id
-    )
-    before = snapshot(org, PARTNER_ORG_FIELDS)
+    status = changes.pop("status", org.status)
+    if status != org.status:
+        partner_org_change_status(actor_membership=actor_membership, org=org, to=status, reason=reason)
+    changes = {field: value for field, value in changes.items() if getattr(org, field) != value}
+    if not changes:
+        return org
+    before = snapshot(org, PARTNER_ORG_DETAILS)
     for field, value in changes.items():
         setattr(org, field, value)
     try:
         with transaction.atomic():
-            org.save(update_fields=list(changes) or None)
+            org.save(update_fields=list(changes))
     except IntegrityError as exc:
         raise DomainError(f"A partner organisation named {org.name!r} exists already.", code="duplicate_name") from exc
     record(
         action="partner_org.update",
-        actor=actor,
+        actor=actor_membership.user,
         obj=org,
         before=before,
-        after=snapshot(org, PARTNER_ORG_FIELDS),
+        after=snapshot(org, PARTNER_ORG_DETAILS),
         reason=reason,
     )
-    if manager_changed:
+    if "channel_manager" in changes:
         _notify_manager(org, new_manager)
     return org
+
+
+PARTNER_ORG_STATUS = Workflow(
+    model=PartnerOrg,
+    audit_action="partner_org.status_change",
+    forbidden_message="Only vendor admins and channel managers change a partner organisation's status.",
+    transitions=[
+        Transition(
+            name="deactivate",
+            source={PartnerOrg.Status.ACTIVE},
+            target=PartnerOrg.Status.INACTIVE,
+            allowed=can_manage_partner_orgs,
+            reason_required=True,
+        ),
+        Transition(
+            name="reactivate",
+            source={PartnerOrg.Status.INACTIVE},
+            target=PartnerOrg.Status.ACTIVE,
+            allowed=can_manage_partner_orgs,
+        ),
+    ],
+)
+
+
+@transaction.atomic
+def partner_org_change_status(*, actor_membership, org, to, reason=""):
+    """Deactivate (a reason is required) or reactivate a partner organisation, through its workflow."""
+    if to not in PartnerOrg.Status.values:
+        raise DomainError(f"{to!r} is not a status.", code="invalid_status")
+    return PARTNER_ORG_STATUS.move(obj=org, to=to, actor_membership=actor_membership, reason=reason)
 
 
 # --- invitations -------------------------------------------------------------------------------------------

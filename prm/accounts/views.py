@@ -18,11 +18,11 @@ from prm.accounts.forms import (
 from prm.accounts.middleware import SESSION_INVITATION_KEY
 from prm.accounts.models import PartnerOrg
 from prm.accounts.permissions import (
-    CAN_INVITE_PARTNER_USERS,
-    CAN_MANAGE_PARTNER_ORGS,
+    can_invite_users,
     can_manage_membership,
+    can_manage_partner_orgs,
     member_required,
-    role_required,
+    permission_required,
     vendor_staff_required,
 )
 from prm.forms import apply_domain_error
@@ -43,13 +43,13 @@ def partner_org_list(request):
     return render(request, "accounts/partner_org_list.html", context)
 
 
-@role_required(CAN_MANAGE_PARTNER_ORGS)
+@permission_required(can_manage_partner_orgs)
 def partner_org_create(request):
     form = PartnerOrgForm(request.POST or None, initial={"status": PartnerOrg.Status.ACTIVE})
     del form.fields["reason"]
     if request.method == "POST" and form.is_valid():
         try:
-            org = services.partner_org_create(actor=request.user, **form.cleaned_data)
+            org = services.partner_org_create(actor_membership=request.membership, **form.cleaned_data)
         except DomainError as exc:
             apply_domain_error(form, exc)
         else:
@@ -61,7 +61,7 @@ def partner_org_create(request):
 @vendor_staff_required
 def partner_org_detail(request, org_id):
     org = get_object_or_404(selectors.partner_org_list(), pk=org_id)
-    can_edit = request.membership.role in CAN_MANAGE_PARTNER_ORGS
+    can_edit = can_manage_partner_orgs(request.membership)
     initial = {
         "name": org.name,
         "partner_type": org.partner_type,
@@ -77,7 +77,7 @@ def partner_org_detail(request, org_id):
             data = dict(form.cleaned_data)
             reason = data.pop("reason")
             try:
-                services.partner_org_update(org=org, actor=request.user, reason=reason, **data)
+                services.partner_org_update(org=org, actor_membership=request.membership, reason=reason, **data)
             except DomainError as exc:
                 apply_domain_error(form, exc)
             else:
@@ -93,12 +93,12 @@ def partner_org_detail(request, org_id):
     return render(request, "accounts/partner_org_detail.html", context, status=400 if form.errors else 200)
 
 
-@role_required(CAN_INVITE_PARTNER_USERS)
+@permission_required(can_invite_users)
 def user_list(request):
     viewer = request.membership
     form = InvitationForm(request.POST or None, viewer=viewer, initial={"partner_org": request.GET.get("partner_org")})
     if request.method == "POST" and form.is_valid():
-        org = form.cleaned_data.get("partner_org") if "partner_org" in form.fields else viewer.partner_org
+        org = form.cleaned_data.get("partner_org") or viewer.partner_org
         try:
             invitation, _token = services.invitation_create(
                 actor_membership=viewer,
@@ -125,7 +125,7 @@ def user_list(request):
 
 
 @require_POST
-@role_required(CAN_INVITE_PARTNER_USERS)
+@permission_required(can_invite_users)
 def invitation_revoke(request, invitation_id):
     invitation = get_object_or_404(selectors.visible_invitations(request.membership), pk=invitation_id)
     try:
@@ -137,7 +137,7 @@ def invitation_revoke(request, invitation_id):
     return redirect("accounts:user_list")
 
 
-@role_required(CAN_INVITE_PARTNER_USERS)
+@permission_required(can_invite_users)
 def membership_deactivate(request, membership_id):
     target = get_object_or_404(selectors.visible_memberships(request.membership), pk=membership_id)
     if not can_manage_membership(request.membership, target):
@@ -219,8 +219,7 @@ def _sign_in_to_accept(request, invitation):
 def profile(request):
     form = ProfileForm(request.POST or None, initial={"full_name": request.user.full_name})
     if request.method == "POST" and form.is_valid():
-        request.user.full_name = form.cleaned_data["full_name"]
-        request.user.save(update_fields=["full_name"])
+        services.user_update_profile(actor_membership=request.membership, full_name=form.cleaned_data["full_name"])
         messages.success(request, _("Profile saved."))
         return redirect("accounts:profile")
     return render(request, "accounts/profile.html", {"form": form}, status=400 if form.errors else 200)

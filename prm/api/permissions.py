@@ -1,7 +1,6 @@
 from rest_framework.permissions import BasePermission
 
-from prm.accounts.models import PARTNER_ROLES, VENDOR_ROLES
-from prm.accounts.permissions import has_role
+from prm.accounts.permissions import is_member
 
 
 def _membership(request):
@@ -11,22 +10,21 @@ def _membership(request):
 class IsTenantMember(BasePermission):
     """Any active member of the request's tenant."""
 
-    roles = VENDOR_ROLES | PARTNER_ROLES
-
     def has_permission(self, request, view):
-        return request.user.is_authenticated and has_role(_membership(request), self.roles)
+        return request.user.is_authenticated and is_member(_membership(request))
 
 
-def role_permission(roles, *, read_roles=None):
-    """A permission class allowing `roles` to write and `read_roles` (default: `roles`) to read."""
-    read_roles = read_roles or roles
+def predicate_permission(predicate, *, read=None):
+    """A permission class allowing members for whom `predicate` holds to write and those for whom `read`
+    (default: `predicate`) holds to read. The predicates come from prm.accounts.permissions."""
+    read = read or predicate
 
-    class RolePermission(IsTenantMember):
+    class PredicatePermission(IsTenantMember):
         def has_permission(self, request, view):
             if not request.user.is_authenticated:
                 return False
-            allowed = read_roles if request.method in ("GET", "HEAD", "OPTIONS") else roles
-            return has_role(_membership(request), allowed)
+            allowed = read if request.method in ("GET", "HEAD", "OPTIONS") else predicate
+            return allowed(_membership(request))
 
-    RolePermission.__name__ = "RolePermission"
-    return RolePermission
+    PredicatePermission.__name__ = "PredicatePermission"
+    return PredicatePermission

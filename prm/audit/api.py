@@ -1,7 +1,7 @@
 from rest_framework import mixins, serializers
 
-from prm.accounts.permissions import CAN_READ_AUDIT
-from prm.api.permissions import role_permission
+from prm.accounts.permissions import can_read_audit
+from prm.api.permissions import predicate_permission
 from prm.api.views import TenantViewSet
 from prm.audit.models import AuditEvent
 from prm.audit.selectors import audit_event_list
@@ -32,7 +32,7 @@ class AuditEventViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Tenant
 
     model = AuditEvent
     serializer_class = AuditEventSerializer
-    permission_classes = [role_permission(CAN_READ_AUDIT)]
+    permission_classes = [predicate_permission(can_read_audit)]
     filterset_fields = ["action", "object_type", "object_id", "actor"]
     search_fields = ["action", "object_label", "actor_label", "reason"]
 

@@ -1,7 +1,7 @@
 from django import forms
 from django.shortcuts import render
 
-from prm.accounts.permissions import CAN_READ_AUDIT, role_required
+from prm.accounts.permissions import can_read_audit, permission_required
 from prm.audit.selectors import audit_event_list, audit_object_types
 from prm.forms import StyledForm
 from prm.pages import paginate
@@ -20,7 +20,7 @@ class AuditFilterForm(StyledForm):
         self.fields["object_type"].choices = [("", "—")] + [(t, t) for t in audit_object_types()]
 
 
-@role_required(CAN_READ_AUDIT)
+@permission_required(can_read_audit)
 def event_list(request):
     form = AuditFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}

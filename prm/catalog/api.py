@@ -3,10 +3,9 @@ from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from prm.accounts.models import VENDOR_ROLES
-from prm.accounts.permissions import CAN_MANAGE_CATALOG
+from prm.accounts.permissions import can_manage_catalog, is_vendor_staff
 from prm.api.fields import ScopedRelatedField
-from prm.api.permissions import role_permission
+from prm.api.permissions import predicate_permission
 from prm.api.views import TenantViewSet
 from prm.catalog import selectors, services
 from prm.catalog.models import Price, PriceList, Product
@@ -37,7 +36,7 @@ class ProductViewSet(
 
     model = Product
     serializer_class = ProductSerializer
-    permission_classes = [role_permission(CAN_MANAGE_CATALOG, read_roles=VENDOR_ROLES)]
+    permission_classes = [predicate_permission(can_manage_catalog, read=is_vendor_staff)]
     filterset_fields = ["family", "active"]
     search_fields = ["sku", "name"]
     ordering_fields = ["sku", "name", "created_at"]
@@ -47,11 +46,11 @@ class ProductViewSet(
         return selectors.product_list()
 
     def perform_create(self, serializer):
-        serializer.instance = services.product_create(actor=self.request.user, **serializer.validated_data)
+        serializer.instance = services.product_create(actor_membership=self.membership, **serializer.validated_data)
 
     def perform_update(self, serializer):
         serializer.instance = services.product_update(
-            product=serializer.instance, actor=self.request.user, **serializer.validated_data
+            product=serializer.instance, actor_membership=self.membership, **serializer.validated_data
         )
 
     @extend_schema(methods=["get"], responses=PriceSerializer(many=True), summary="The product's price history")
@@ -63,7 +62,7 @@ class ProductViewSet(
             return Response(PriceSerializer(selectors.price_history(product), many=True).data)
         body = PriceSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        price = services.price_set(actor=request.user, product=product, **body.validated_data)
+        price = services.price_set(actor_membership=self.membership, product=product, **body.validated_data)
         return Response(PriceSerializer(price).data, status=status.HTTP_201_CREATED)
 
 
@@ -77,11 +76,11 @@ class PriceListSerializer(serializers.ModelSerializer):
 class PriceListViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, TenantViewSet):
     model = PriceList
     serializer_class = PriceListSerializer
-    permission_classes = [role_permission(CAN_MANAGE_CATALOG, read_roles=VENDOR_ROLES)]
+    permission_classes = [predicate_permission(can_manage_catalog, read=is_vendor_staff)]
     filterset_fields = ["currency"]
 
     def scoped_queryset(self):
         return selectors.price_lists()
 
     def perform_create(self, serializer):
-        serializer.instance = services.price_list_create(actor=self.request.user, **serializer.validated_data)
+        serializer.instance = services.price_list_create(actor_membership=self.membership, **serializer.validated_data)

@@ -5,8 +5,12 @@ from decimal import Decimal, InvalidOperation
 from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
 
+from prm.accounts.permissions import can_manage_catalog, require
 from prm.audit.services import record, snapshot
 from prm.catalog.models import Price, PriceList, Product
+from prm.files.models import StoredFile
+from prm.files.services import stored_file_create
+from prm.files.validation import UploadRejected, sniff
 from prm.services import DomainError
 from prm.tenancy.services import validate_currency
 from prm.validators import refuse_control_characters
@@ -16,6 +20,10 @@ CSV_COLUMNS = ["sku", "name", "family", "active"]
 CSV_MAX_ROWS = 50_000
 TRUE_WORDS = {"1", "true", "yes", "y", "active", ""}
 FALSE_WORDS = {"0", "false", "no", "n", "inactive"}
+
+
+def _require_catalog_manager(actor_membership):
+    require(can_manage_catalog(actor_membership), "Only vendor admins change the catalogue.")
 
 
 def _clean_product(sku, name, family):
@@ -33,19 +41,21 @@ def _clean_product(sku, name, family):
 
 
 @transaction.atomic
-def product_create(*, actor, sku, name, family="", active=True):
+def product_create(*, actor_membership, sku, name, family="", active=True):
+    _require_catalog_manager(actor_membership)
     sku, name, family = _clean_product(sku, name, family)
     try:
         with transaction.atomic():
             product = Product.objects.create(sku=sku, name=name, family=family, active=active)
     except IntegrityError as exc:
         raise DomainError(f"SKU {sku} exists already.", code="duplicate_sku") from exc
-    record(action="product.create", actor=actor, obj=product, after=snapshot(product, PRODUCT_FIELDS))
+    record(action="product.create", actor=actor_membership.user, obj=product, after=snapshot(product, PRODUCT_FIELDS))
     return product
 
 
 @transaction.atomic
-def product_update(*, product, actor, **changes):
+def product_update(*, product, actor_membership, **changes):
+    _require_catalog_manager(actor_membership)
     unknown = set(changes) - set(PRODUCT_FIELDS)
     if unknown:
         raise DomainError(f"Not an editable field: {', '.join(sorted(unknown))}", code="invalid_field")
@@ -58,7 +68,13 @@ def product_update(*, product, actor, **changes):
             product.save()
     except IntegrityError as exc:
         raise DomainError(f"SKU {product.sku} exists already.", code="duplicate_sku") from exc
-    record(action="product.update", actor=actor, obj=product, before=before, after=snapshot(product, PRODUCT_FIELDS))
+    record(
+        action="product.update",
+        actor=actor_membership.user,
+        obj=product,
+        before=before,
+        after=snapshot(product, PRODUCT_FIELDS),
+    )
     return product
 
 
@@ -81,12 +97,33 @@ def _decode(raw):
 
 
 @transaction.atomic
-def products_import_csv(*, actor, raw):
-    """Create or update products from CSV bytes with a header `sku,name[,family][,active]`.
+def products_import_csv(*, actor_membership, upload):
+    """Create or update products from an uploaded CSV file with a header `sku,name[,family][,active]`.
 
     All or nothing: any bad line refuses the whole file, and the error lists every bad line with its
-    number, so nothing is half-imported. Returns {"created": n, "updated": n}.
+    number, so nothing is half-imported. The imported file is kept (staff only) as the record of what was
+    imported; a refused file is not kept. Returns {"created": n, "updated": n}.
     """
+    _require_catalog_manager(actor_membership)
+    try:
+        sniff(upload, allowed={"csv"})
+    except UploadRejected as exc:
+        raise DomainError(exc.message, code=exc.code) from exc
+    upload.seek(0)
+    result = _import_rows(_parse_rows(upload.read()))
+    stored_file_create(
+        upload=upload,
+        purpose=StoredFile.Purpose.CATALOG_IMPORT,
+        allowed={"csv"},
+        uploaded_by=actor_membership.user,
+        staff_only=True,
+    )
+    record(action="product.import_csv", actor=actor_membership.user, object_type="catalog.product", after=result)
+    return result
+
+
+def _parse_rows(raw):
+    """The checked (sku, name, family, active) rows of CSV bytes, or a DomainError naming every bad line."""
     text = _decode(raw)
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t|")
@@ -121,6 +158,10 @@ def products_import_csv(*, actor, raw):
         raise DomainError(f"Nothing was imported. {shown}", code="invalid_rows")
     if not rows:
         raise DomainError("The file has no product lines.", code="empty_file")
+    return rows
+
+
+def _import_rows(rows):
     wanted = [sku.lower() for sku, *_ in rows]
     existing = {p.sku.lower(): p for p in Product.objects.annotate(sku_ci=Lower("sku")).filter(sku_ci__in=wanted)}
     to_create, to_update = [], []
@@ -133,13 +174,12 @@ def products_import_csv(*, actor, raw):
             to_update.append(product)
     Product.objects.bulk_create(to_create)
     Product.objects.bulk_update(to_update, ["name", "family", "active"])
-    result = {"created": len(to_create), "updated": len(to_update)}
-    record(action="product.import_csv", actor=actor, object_type="catalog.product", after=result)
-    return result
+    return {"created": len(to_create), "updated": len(to_update)}
 
 
 @transaction.atomic
-def price_list_create(*, actor, name, currency):
+def price_list_create(*, actor_membership, name, currency):
+    _require_catalog_manager(actor_membership)
     name = (name or "").strip()
     if not name:
         raise DomainError("A price list needs a name.", code="name_required")
@@ -150,14 +190,18 @@ def price_list_create(*, actor, name, currency):
     except IntegrityError as exc:
         raise DomainError(f"A price list named {name!r} exists already.", code="duplicate_name") from exc
     record(
-        action="price_list.create", actor=actor, obj=price_list, after={"name": name, "currency": price_list.currency}
+        action="price_list.create",
+        actor=actor_membership.user,
+        obj=price_list,
+        after={"name": name, "currency": price_list.currency},
     )
     return price_list
 
 
 @transaction.atomic
-def price_set(*, actor, product, price_list, amount, valid_from):
+def price_set(*, actor_membership, product, price_list, amount, valid_from):
     """Add a dated price. Prices are history: a new date adds a row, the same date is refused."""
+    _require_catalog_manager(actor_membership)
     try:
         amount = Decimal(str(amount))
     except InvalidOperation as exc:
@@ -175,7 +219,7 @@ def price_set(*, actor, product, price_list, amount, valid_from):
         ) from exc
     record(
         action="price.create",
-        actor=actor,
+        actor=actor_membership.user,
         obj=price,
         after={
             "product": product.sku,

@@ -3,12 +3,9 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from prm.accounts.permissions import CAN_MANAGE_CATALOG, role_required, vendor_staff_required
+from prm.accounts.permissions import can_manage_catalog, permission_required, vendor_staff_required
 from prm.catalog import selectors, services
 from prm.catalog.forms import PriceForm, PriceListForm, ProductForm, ProductImportForm
-from prm.files.models import StoredFile
-from prm.files.services import stored_file_create
-from prm.files.validation import UploadRejected, sniff
 from prm.forms import apply_domain_error
 from prm.pages import paginate
 from prm.services import DomainError
@@ -22,18 +19,18 @@ def product_list(request):
         "search": search,
         "family": family,
         "families": selectors.product_families(),
-        "can_edit": request.membership.role in CAN_MANAGE_CATALOG,
+        "can_edit": can_manage_catalog(request.membership),
         **paginate(request, products, per_page=50),
     }
     return render(request, "catalog/product_list.html", context)
 
 
-@role_required(CAN_MANAGE_CATALOG)
+@permission_required(can_manage_catalog)
 def product_create(request):
     form = ProductForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            product = services.product_create(actor=request.user, **form.cleaned_data)
+            product = services.product_create(actor_membership=request.membership, **form.cleaned_data)
         except DomainError as exc:
             apply_domain_error(form, exc)
         else:
@@ -45,7 +42,7 @@ def product_create(request):
 @vendor_staff_required
 def product_detail(request, product_id):
     product = get_object_or_404(selectors.product_list(), pk=product_id)
-    can_edit = request.membership.role in CAN_MANAGE_CATALOG
+    can_edit = can_manage_catalog(request.membership)
     form = ProductForm(
         initial={"sku": product.sku, "name": product.name, "family": product.family, "active": product.active}
     )
@@ -57,7 +54,7 @@ def product_detail(request, product_id):
             price_form = PriceForm(request.POST)
             if price_form.is_valid():
                 try:
-                    services.price_set(actor=request.user, product=product, **price_form.cleaned_data)
+                    services.price_set(actor_membership=request.membership, product=product, **price_form.cleaned_data)
                 except DomainError as exc:
                     apply_domain_error(price_form, exc)
                 else:
@@ -67,7 +64,7 @@ def product_detail(request, product_id):
             form = ProductForm(request.POST)
             if form.is_valid():
                 try:
-                    services.product_update(product=product, actor=request.user, **form.cleaned_data)
+                    services.product_update(product=product, actor_membership=request.membership, **form.cleaned_data)
                 except DomainError as exc:
                     apply_domain_error(form, exc)
                 else:
@@ -85,23 +82,13 @@ def product_detail(request, product_id):
     )
 
 
-@role_required(CAN_MANAGE_CATALOG)
+@permission_required(can_manage_catalog)
 def product_import(request):
     form = ProductImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
         try:
-            sniff(upload, allowed={"csv"})
-            result = services.products_import_csv(actor=request.user, raw=upload.read())
-            # Kept as the record of what was imported; a refused file is not kept.
-            stored_file_create(
-                upload=upload,
-                purpose=StoredFile.Purpose.CATALOG_IMPORT,
-                allowed={"csv"},
-                uploaded_by=request.user,
-                staff_only=True,
-            )
-        except (UploadRejected, DomainError) as exc:
+            result = services.products_import_csv(actor_membership=request.membership, upload=form.cleaned_data["file"])
+        except DomainError as exc:
             form.add_error("file", exc.message)
         else:
             messages.success(request, _("%(created)d products created, %(updated)d updated.") % result)
@@ -113,11 +100,11 @@ def product_import(request):
 def price_list_list(request):
     form = PriceListForm(request.POST or None)
     if request.method == "POST":
-        if request.membership.role not in CAN_MANAGE_CATALOG:
+        if not can_manage_catalog(request.membership):
             raise PermissionDenied
         if form.is_valid():
             try:
-                services.price_list_create(actor=request.user, **form.cleaned_data)
+                services.price_list_create(actor_membership=request.membership, **form.cleaned_data)
             except DomainError as exc:
                 apply_domain_error(form, exc)
             else:
@@ -129,7 +116,7 @@ def price_list_list(request):
         {
             "form": form,
             "price_lists": selectors.price_lists(),
-            "can_edit": request.membership.role in CAN_MANAGE_CATALOG,
+            "can_edit": can_manage_catalog(request.membership),
         },
         status=400 if form.errors else 200,
     )

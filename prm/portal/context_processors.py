@@ -1,10 +1,11 @@
-from prm.accounts.permissions import is_partner, is_vendor_staff
+from prm.accounts.permissions import capabilities, is_partner, is_vendor_staff
 from prm.modules import nav_links
 from prm.notifications.selectors import unread_count
 
 
 def portal(request):
-    """Branding, the viewer's side (vendor / partner) and the unread count for every template."""
+    """Branding, the viewer's side (vendor / partner), what the viewer may do (`can_…`, from
+    prm.accounts.permissions) and the unread count for every template."""
     tenant = getattr(request, "tenant", None)
     membership = getattr(request, "membership", None)
     return {
@@ -14,4 +15,5 @@ def portal(request):
         "is_partner": is_partner(membership),
         "module_nav_links": nav_links("vendor" if is_vendor_staff(membership) else "partner") if membership else [],
         "unread_notifications": unread_count(request.user) if membership is not None else 0,
+        **capabilities(membership),
     }

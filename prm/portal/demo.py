@@ -111,10 +111,11 @@ def seed_vendor(spec, rng):
         admin_name=f"{spec['name']} Admin",
     )
     with tenant_scope(tenant):
+        admin_membership = Membership.objects.get(user=admin)
         logo = SimpleUploadedFile("logo.png", _logo_png(spec["name"].split()[0], spec["primary"], spec["accent"]))
         tenant_update_branding(
             tenant=tenant,
-            actor=admin,
+            actor_membership=admin_membership,
             portal_name=spec["portal_name"],
             logo_upload=logo,
             primary_colour=spec["primary"],
@@ -122,12 +123,11 @@ def seed_vendor(spec, rng):
             email_sender_name=spec["portal_name"],
             email_sender_address=spec["sender"],
         )
-        admin_membership = Membership.objects.get(user=admin)
         managers = [_member(email, name, Role.CHANNEL_MANAGER, admin) for email, name in spec["managers"]]
         _member(*spec["analyst"], Role.ANALYST, admin)
         for index, (name, partner_type, country, domain) in enumerate(spec["partners"]):
             org = partner_org_create(
-                actor=admin,
+                actor_membership=admin_membership,
                 name=name,
                 partner_type=partner_type,
                 country=country,
@@ -150,21 +150,27 @@ def seed_vendor(spec, rng):
             actor_membership=admin_membership, email=f"new.manager@{spec['slug']}.test", role=Role.CHANNEL_MANAGER
         )
         currency = spec["currency"]
-        list_price = price_list_create(actor=admin, name=f"{currency} list price", currency=currency)
-        partner_price = price_list_create(actor=admin, name=f"{currency} distributor price", currency=currency)
+        list_price = price_list_create(
+            actor_membership=admin_membership, name=f"{currency} list price", currency=currency
+        )
+        partner_price = price_list_create(
+            actor_membership=admin_membership, name=f"{currency} distributor price", currency=currency
+        )
         for family, skus in spec["families"].items():
             for sku in skus:
-                product = product_create(actor=admin, sku=sku, name=f"{spec['name'].split()[0]} {sku}", family=family)
+                product = product_create(
+                    actor_membership=admin_membership, sku=sku, name=f"{spec['name'].split()[0]} {sku}", family=family
+                )
                 base = rng.randrange(200, 9000)
                 price_set(
-                    actor=admin,
+                    actor_membership=admin_membership,
                     product=product,
                     price_list=list_price,
                     amount=base,
                     valid_from=datetime.date(2026, 1, 1),
                 )
                 price_set(
-                    actor=admin,
+                    actor_membership=admin_membership,
                     product=product,
                     price_list=partner_price,
                     amount=round(base * 0.7, 2),
@@ -172,7 +178,7 @@ def seed_vendor(spec, rng):
                 )
                 if rng.random() < 0.4:  # a mid-year price drop: history for price protection later
                     price_set(
-                        actor=admin,
+                        actor_membership=admin_membership,
                         product=product,
                         price_list=partner_price,
                         amount=round(base * 0.63, 2),

@@ -5,7 +5,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from prm.accounts.models import Membership, PartnerOrg
-from prm.accounts.permissions import CAN_CONFIGURE_TENANT, is_partner, member_required, role_required
+from prm.accounts.permissions import can_configure_tenant, is_partner, member_required, permission_required
 from prm.accounts.selectors import open_invitations
 from prm.catalog.models import Product
 from prm.files.models import StoredFile
@@ -38,7 +38,7 @@ def home(request):
     return render(request, "portal/vendor_home.html", context)
 
 
-@role_required(CAN_CONFIGURE_TENANT)
+@permission_required(can_configure_tenant)
 def branding(request):
     tenant = request.tenant
     initial = {
@@ -49,7 +49,9 @@ def branding(request):
     if request.method == "POST" and form.is_valid():
         changes = {k: v for k, v in form.cleaned_data.items() if k != "logo"}
         try:
-            tenant_update_branding(tenant=tenant, actor=request.user, logo_upload=form.cleaned_data["logo"], **changes)
+            tenant_update_branding(
+                tenant=tenant, actor_membership=request.membership, logo_upload=form.cleaned_data["logo"], **changes
+            )
         except UploadRejected as exc:
             form.add_error("logo", exc.message)
         except DomainError as exc:

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.text import slugify
 
+from prm.accounts.permissions import can_configure_tenant, require
 from prm.audit.services import record, snapshot
 from prm.services import DomainError
 from prm.tenancy.context import tenant_scope
@@ -66,10 +67,14 @@ def tenant_create(
 
 
 @transaction.atomic
-def tenant_update_branding(*, tenant, actor, logo_upload=None, **changes):
+def tenant_update_branding(*, tenant, actor_membership, logo_upload=None, **changes):
     """Change the portal's name, colours, sender, and (with `logo_upload`) its logo. Everything is validated
     before anything is stored: a refused change leaves the tenant, and the files, as they were.
     Raises ValidationError (per field), UploadRejected (logo) or DomainError. Audited with before/after."""
+    require(
+        can_configure_tenant(actor_membership) and actor_membership.tenant_id == tenant.pk,
+        "Only this portal's vendor admins change its branding.",
+    )
     from prm.files.models import StoredFile
     from prm.files.services import stored_file_create
 
@@ -85,7 +90,7 @@ def tenant_update_branding(*, tenant, actor, logo_upload=None, **changes):
             upload=logo_upload,
             purpose=StoredFile.Purpose.LOGO,
             allowed={"image"},
-            uploaded_by=actor,
+            uploaded_by=actor_membership.user,
             max_bytes=settings.PRM_IMAGE_MAX_BYTES,
             public=True,
         )
@@ -94,6 +99,10 @@ def tenant_update_branding(*, tenant, actor, logo_upload=None, **changes):
         setattr(tenant, field, value)
     tenant.save(update_fields=list(changes))
     record(
-        action="tenant.branding_update", actor=actor, obj=tenant, before=before, after=snapshot(tenant, BRANDING_FIELDS)
+        action="tenant.branding_update",
+        actor=actor_membership.user,
+        obj=tenant,
+        before=before,
+        after=snapshot(tenant, BRANDING_FIELDS),
     )
     return tenant

@@ -1,12 +1,15 @@
 """Partner organisations: created and edited on the page and through the API by vendor admins and channel
 managers (analysts only read), with bad input refused on both, an audit event (actor, before, after) for every
-create and update, a notification to the channel manager who is assigned, and list filters on page and API."""
+create and update, a notification to the channel manager who is assigned, and list filters on page and API.
+A status changes through the org's workflow (prm.workflow); every service checks the actor's role itself."""
 
 import pytest
 
 from prm.accounts.models import Membership, PartnerOrg
+from prm.accounts.services import partner_org_change_status, partner_org_create, partner_org_update
 from prm.audit.models import AuditEvent
 from prm.notifications.models import Notification
+from prm.services import DomainError
 from prm.tenancy.context import tenant_scope
 from tests.accounts.helpers import membership_of, page_text
 from tests.factories import PartnerOrgFactory
@@ -275,16 +278,20 @@ def test_an_update_on_the_page_writes_an_audit_event_with_before_after_actor_and
         "name": "Alpha Resellers",
         "partner_type": "reseller",
         "country": "DE",
-        "status": "active",
         "channel_manager": None,
     }
     assert event.after == {
         "name": "Alpha Resellers GmbH",
         "partner_type": "var",
         "country": "AT",
-        "status": "inactive",
         "channel_manager": None,
     }
+    [status_change] = _events(world.tenant_a, "partner_org.status_change")  # the status went through its workflow
+    assert (status_change.actor, status_change.reason) == (world.bob, "Moved")
+    assert (status_change.before, status_change.after) == (
+        {"status": "active"},
+        {"status": "inactive", "transition": "deactivate"},
+    )
 
 
 def test_an_update_through_the_api_writes_an_audit_event_with_before_after_and_actor(world):
@@ -341,6 +348,119 @@ def test_assigning_a_channel_manager_through_the_api_notifies_that_manager(world
 
     assert response.status_code == 200
     assert _notices(world.tenant_a, world.bob) == ["You now manage Beta Distribution"]
+
+
+# --- status: through the partner org's workflow ---------------------------------------------------------------
+
+
+def test_deactivating_through_the_api_goes_through_the_workflow_with_its_reason(world):
+    response = world.client(world.bob).patch(
+        f"{API}{world.org2.pk}/", {"status": "inactive", "reason": "Contract ended"}, content_type="application/json"
+    )
+
+    assert response.status_code == 200, response.json()
+    assert response.json()["status"] == "inactive"
+    [event] = _events(world.tenant_a, "partner_org.status_change")
+    assert (event.actor, event.reason, event.before, event.after) == (
+        world.bob,
+        "Contract ended",
+        {"status": "active"},
+        {"status": "inactive", "transition": "deactivate"},
+    )
+    assert _events(world.tenant_a, "partner_org.update") == []  # nothing else changed
+
+
+def test_deactivating_without_a_reason_is_refused_on_the_page_and_in_the_api(world):
+    page = world.client(world.alice).post(
+        f"/partner-orgs/{world.org1.pk}/", _page_data(name="Alpha Resellers", country="DE", status="inactive")
+    )
+    api = world.client(world.alice).patch(
+        f"{API}{world.org2.pk}/", {"status": "inactive"}, content_type="application/json"
+    )
+
+    assert page.status_code == 400
+    assert "Say why (the reason is kept in the audit log)." in page_text(page)
+    assert (api.status_code, api.json()["code"]) == (400, "reason_required")
+    assert {o.status for o in _orgs(world.tenant_a).values()} == {"active"}
+    assert _events(world.tenant_a, "partner_org.status_change") == []
+
+
+def test_a_reactivation_needs_no_reason_and_a_new_status_with_other_fields_is_saved_at_once(world):
+    with tenant_scope(world.tenant_a):
+        PartnerOrg.objects.filter(pk=world.org2.pk).update(status="inactive")
+
+    response = world.client(world.alice).patch(
+        f"{API}{world.org2.pk}/", {"status": "active", "country": "NL"}, content_type="application/json"
+    )
+
+    assert response.status_code == 200, response.json()
+    assert (response.json()["status"], response.json()["country"]) == ("active", "NL")
+    assert [e.after["transition"] for e in _events(world.tenant_a, "partner_org.status_change")] == ["reactivate"]
+    assert [e.after["country"] for e in _events(world.tenant_a, "partner_org.update")] == ["NL"]
+
+
+def test_a_refused_field_change_also_undoes_the_status_change_of_the_same_request(world):
+    response = world.client(world.alice).patch(
+        f"{API}{world.org1.pk}/",
+        {"status": "inactive", "reason": "Merged", "name": "Beta distribution"},
+        content_type="application/json",
+    )
+
+    assert (response.status_code, response.json()["code"]) == (400, "duplicate_name")
+    assert _orgs(world.tenant_a)["Alpha Resellers"].status == "active"
+    assert _events(world.tenant_a, "partner_org.status_change") == []
+
+
+def test_moving_an_org_to_the_status_it_has_is_refused_as_a_transition_not_allowed(world):
+    with tenant_scope(world.tenant_a), pytest.raises(DomainError) as refused:
+        partner_org_change_status(
+            actor_membership=membership_of(world.alice, world.tenant_a), org=world.org1, to="active", reason="Again"
+        )
+    assert (refused.value.code, refused.value.status) == ("transition_not_allowed", 409)
+    assert refused.value.message == "Alpha Resellers is Active; it cannot become Active."
+
+
+# --- the services authorise by themselves ----------------------------------------------------------------------
+
+
+def _partner_org_use_cases(world):
+    return {
+        "create": lambda actor: partner_org_create(
+            actor_membership=actor, name="Sneaky Partners", partner_type="reseller", country="DE"
+        ),
+        "update": lambda actor: partner_org_update(actor_membership=actor, org=world.org1, name="Hijacked"),
+        "change_status": lambda actor: partner_org_change_status(
+            actor_membership=actor, org=world.org1, to="inactive", reason="Hijacked"
+        ),
+    }
+
+
+@pytest.mark.parametrize("use_case", ["create", "update", "change_status"])
+@pytest.mark.parametrize("who", ["ann", "pat", "una"])
+def test_the_partner_org_services_refuse_a_member_who_may_not_manage_partner_orgs(world, analyst, use_case, who):
+    """Called by any caller (a task, a seeder, a future page) and not only behind the view's check."""
+    user = {"ann": analyst, "pat": world.pat, "una": world.una}[who]
+    actor = membership_of(user, world.tenant_a)
+
+    with tenant_scope(world.tenant_a), pytest.raises(DomainError) as refused:
+        _partner_org_use_cases(world)[use_case](actor)
+
+    assert (refused.value.code, refused.value.status) == ("forbidden", 403)
+    orgs = _orgs(world.tenant_a)
+    assert set(orgs) == {"Alpha Resellers", "Beta Distribution"}
+    assert orgs["Alpha Resellers"].status == "active"
+    with tenant_scope(world.tenant_a):
+        assert not AuditEvent.objects.filter(action__startswith="partner_org.").exists()
+
+
+def test_the_partner_org_services_refuse_a_deactivated_channel_manager(world):
+    bob = membership_of(world.bob, world.tenant_a)
+    bob.is_active = False
+
+    with tenant_scope(world.tenant_a), pytest.raises(DomainError) as refused:
+        _partner_org_use_cases(world)["update"](bob)
+
+    assert refused.value.code == "forbidden"
 
 
 # --- list filters ----------------------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 
+from prm.accounts.models import Membership
 from prm.audit.models import AuditEvent
 from prm.catalog.models import Price, PriceList
 from prm.catalog.selectors import price_on
@@ -211,9 +212,10 @@ def test_price_service_refuses_amounts_the_serializer_would_not_see(world, catal
 
     product, usd, _ = catalogue
     with tenant_scope(world.tenant_a):
+        alice = Membership.objects.get(user=world.alice)
         for amount in ("-1", "NaN", "x", "1.00001", "1e10"):
             with pytest.raises(DomainError) as caught:
-                price_set(actor=world.alice, product=product, price_list=usd, amount=amount, valid_from=JAN)
+                price_set(actor_membership=alice, product=product, price_list=usd, amount=amount, valid_from=JAN)
             assert caught.value.code == "invalid_amount"
     assert prices_of(world, product) == []
 

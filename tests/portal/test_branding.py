@@ -7,10 +7,13 @@ import html
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from prm.accounts.models import Membership
 from prm.audit.models import AuditEvent
 from prm.files.models import StoredFile
+from prm.services import DomainError
 from prm.tenancy.context import tenant_scope
 from prm.tenancy.models import Tenant
+from prm.tenancy.services import tenant_update_branding
 from tests.factories.populate import PNG_1x1
 
 VALID = {
@@ -172,3 +175,25 @@ def test_new_colours_show_on_the_next_page(world):
     assert "--brand-primary: #123456" in text
     assert "--brand-accent: #abcdef" in text
     assert "#aa0000" not in text
+
+
+@pytest.mark.parametrize("who", ["bob", "pat"])
+def test_the_branding_service_refuses_members_who_may_not_configure_the_portal(world, who):
+    """The service checks the role itself, whoever calls it (not only the page's decorator)."""
+    before = branding_of(world.tenant_a)
+    with tenant_scope(world.tenant_a):
+        actor = Membership.objects.select_related("user").get(user=getattr(world, who))
+        with pytest.raises(DomainError) as refused:
+            tenant_update_branding(tenant=world.tenant_a, actor_membership=actor, portal_name="Hijacked")
+    assert (refused.value.code, refused.value.status) == ("forbidden", 403)
+    assert branding_of(world.tenant_a) == before
+
+
+def test_the_branding_service_refuses_a_vendor_admin_of_another_portal(world):
+    before = branding_of(world.tenant_a)
+    with tenant_scope(world.tenant_b):
+        charlie = Membership.objects.select_related("user").get(user=world.charlie)
+        with pytest.raises(DomainError) as refused:
+            tenant_update_branding(tenant=world.tenant_a, actor_membership=charlie, portal_name="Hijacked")
+    assert refused.value.code == "forbidden"
+    assert branding_of(world.tenant_a) == before

@@ -7,8 +7,9 @@ from django.db import IntegrityError, connection, transaction
 from psycopg.errors import ProgrammingError
 
 from pos.models import PosImport, PosLine, PosReject
+from pos.selectors import progress_key
 from pos.services import imports, pipeline
-from pos.services.imports import _progress_key, pos_lines_submit
+from pos.services.imports import pos_lines_submit
 from prm.services import DomainError
 from prm.tenancy.context import tenant_scope
 from tests.factories.populate import pos_line
@@ -103,7 +104,7 @@ def test_the_progress_counts_lines_read_valid_and_rejected_repeats_included(
     pos_import = run_import(world, csv_file(body), capture=django_capture_on_commit_callbacks)
 
     with tenant_scope(world.tenant_a):  # the progress is cached in the tenant's key space
-        progress = cache.get(_progress_key(pos_import.pk))
+        progress = cache.get(progress_key(pos_import.pk))
     assert (pos_import.lines_read, pos_import.lines_accepted, pos_import.lines_rejected) == (5, 3, 2)
     assert (progress["lines_read"], progress["lines_valid"], progress["lines_rejected"]) == (5, 3, 2)
 
