@@ -70,6 +70,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "prm.request_context.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "prm.tenancy.middleware.TenantMiddleware",
@@ -275,9 +276,22 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# Every record (errors with their traceback) on stdout with its tenant and request id: gunicorn writes stdout to
+# run/web.log in the demo (--capture-output, scripts/run_servers.sh), docker-compose keeps it as the container's log.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"context": {"()": "prm.request_context.LogContextFilter"}},
+    "formatters": {
+        "context": {"format": "%(asctime)s %(levelname)s %(name)s tenant=%(tenant)s request=%(request_id)s %(message)s"}
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "filters": ["context"],
+            "formatter": "context",
+        }
+    },
     "root": {"handlers": ["console"], "level": env("PRM_LOG_LEVEL", "INFO")},
 }

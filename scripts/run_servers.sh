@@ -12,7 +12,8 @@ start() {
   stop
   require_free_port PRM_PORT
   .venv/bin/gunicorn prm.wsgi:application --bind "127.0.0.1:$PORT" --workers 2 --threads 4 \
-    --pid run/web.pid --access-logfile run/web-access.log --error-logfile run/web.log --daemon
+    --pid run/web.pid --access-logfile run/web-access.log --error-logfile run/web.log \
+    --capture-output --daemon
   .venv/bin/celery -A prm worker --loglevel INFO --concurrency 2 --pidfile run/worker.pid \
     --logfile run/worker.log --detach
   .venv/bin/celery -A prm beat --loglevel INFO --pidfile run/beat.pid --logfile run/beat.log \
