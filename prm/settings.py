@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 from celery.schedules import crontab
+from csp.constants import NONCE, NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -41,7 +42,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
-    "django.contrib.admin",
+    "prm.admin_apps.PlatformAdminConfig",  # django.contrib.admin with the operators' TOTP requirement
     "django.contrib.humanize",
     "rest_framework",
     "django_filters",
@@ -72,6 +73,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "prm.request_context.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "prm.tenancy.middleware.TenantMiddleware",
     "prm.audit.context.AuditContextMiddleware",
@@ -170,7 +172,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "account_login"
-LOGIN_REDIRECT_URL = "portal:home"
+LOGIN_REDIRECT_URL = "/"  # the portal's home on a tenant host, the admin on the platform host
 
 # django-allauth: e-mail login, verification, rate limits, TOTP multi-factor authentication.
 ACCOUNT_ADAPTER = "prm.accounts.adapters.TenantAccountAdapter"
@@ -220,8 +222,29 @@ EMAIL_HOST = env("PRM_EMAIL_HOST", "localhost")
 EMAIL_PORT = int(env("PRM_EMAIL_PORT", "25"))
 DEFAULT_FROM_EMAIL = env("PRM_DEFAULT_FROM_EMAIL", "portal@localhost")
 
+# Served over HTTPS (production): cookies only over HTTPS, and HSTS (sent on HTTPS answers only) for
+# PRM_HSTS_SECONDS, tenants' subdomains of PRM_BASE_DOMAIN included. docs/deployment.md.
 SESSION_COOKIE_SECURE = env_bool("PRM_SECURE_COOKIES")
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_HSTS_SECONDS = int(env("PRM_HSTS_SECONDS", "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
+SECURE_SSL_REDIRECT = env_bool("PRM_SSL_REDIRECT")
+SECURE_REFERRER_POLICY = "same-origin"
+
+# Content-Security-Policy (django-csp): pages load scripts, styles, images and fonts from their own host only,
+# never an inline script; the one inline style (the tenant's colours, base.html) carries the request's nonce.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:"],  # Bootstrap's icons and the TOTP QR code are data: URIs
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("PRM_BEHIND_PROXY") else None
 
 INVITATION_TTL_DAYS = int(env("PRM_INVITATION_TTL_DAYS", "7"))

@@ -1,8 +1,11 @@
-"""URLs of the platform operator's host (PRM_PLATFORM_HOST): the Django admin and a health check."""
+"""URLs of the platform operator's host (PRM_PLATFORM_HOST): the Django admin, the operators' sign-in (allauth:
+throttled, with TOTP; prm/admin_site.py) and a health check. Its pages extend platform_base.html, which links to
+no tenant route."""
 
 from django.contrib import admin
 from django.http import HttpResponse, HttpResponseForbidden, HttpResponseNotFound
-from django.urls import path
+from django.urls import include, path
+from django.views.generic import RedirectView
 
 
 def health(request):
@@ -23,6 +26,8 @@ handler404 = not_found
 handler403 = forbidden
 
 urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="admin:index"), name="platform_home"),
     path("admin/", admin.site.urls),
+    path("accounts/", include("allauth.urls")),
     path("health/", health, name="health"),
 ]

@@ -23,7 +23,13 @@ class UserManager(BaseUserManager):
         return user
 
     def create_superuser(self, email, password=None, **extra):
-        return self.create_user(email, password, is_staff=True, is_superuser=True, **extra)
+        """A platform operator (`manage.py createsuperuser`). Operators sign in through allauth, which signs in
+        only verified addresses: the operator's own is verified here."""
+        from allauth.account.models import EmailAddress
+
+        user = self.create_user(email, password, is_staff=True, is_superuser=True, **extra)
+        EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+        return user
 
 
 class User(AbstractBaseUser, PermissionsMixin):

@@ -1,9 +1,10 @@
 from django.urls import include, path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
 from prm.accounts.api import InvitationViewSet, MembershipViewSet, MeView, PartnerOrgViewSet
 from prm.api.errors import api_not_found
+from prm.api.permissions import IsTenantMember
 from prm.audit.api import AuditEventViewSet
 from prm.catalog.api import PriceListViewSet, ProductViewSet
 
@@ -17,8 +18,16 @@ router.register("audit-events", AuditEventViewSet, basename="audit-event")
 
 urlpatterns = [
     path("v1/me/", MeView.as_view(), name="api-me"),
-    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # The schema and its docs page are for the portal's members only; the page runs no inline script (the
+    # split view serves its init script as a file) and no inline style (templates/api/swagger_ui.html).
+    path("schema/", SpectacularAPIView.as_view(permission_classes=[IsTenantMember]), name="api-schema"),
+    path(
+        "docs/",
+        SpectacularSwaggerSplitView.as_view(
+            url_name="api-schema", permission_classes=[IsTenantMember], template_name="api/swagger_ui.html"
+        ),
+        name="api-docs",
+    ),
 ]
 urlpatterns += [
     path("v1/", include(router.urls)),

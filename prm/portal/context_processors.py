@@ -9,6 +9,8 @@ def portal(request):
     tenant = getattr(request, "tenant", None)
     membership = getattr(request, "membership", None)
     return {
+        # The platform host has no tenant and none of the portal's routes: its pages use a base of their own.
+        "base_template": "base.html" if tenant is not None else "platform_base.html",
         "tenant": tenant,
         "membership": membership,
         "is_vendor_staff": is_vendor_staff(membership),

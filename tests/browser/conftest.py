@@ -17,10 +17,31 @@ CHROMIUM_ARGS = [
 ]
 
 
+class WatchedBrowser:
+    """Chromium whose pages record every Content-Security-Policy violation and script error: a page that the
+    policy breaks (an inline script or style left behind) fails the test that opened it."""
+
+    def __init__(self, chromium):
+        self.chromium = chromium
+        self.problems = []
+
+    def new_page(self, **kwargs):
+        page = self.chromium.new_page(**kwargs)
+        page.on("console", self._on_console)
+        page.on("pageerror", lambda error: self.problems.append(f"script error: {error}"))
+        return page
+
+    def _on_console(self, message):
+        if message.type == "error" and "Content Security Policy" in message.text:
+            self.problems.append(f"{message.location.get('url')}: {message.text}")
+
+
 @pytest.fixture
 def browser():
     """Started after the test's data fixtures (Django's ORM must not run inside Playwright's event loop)."""
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        yield chromium
+        watched = WatchedBrowser(chromium)
+        yield watched
         chromium.close()
+    assert watched.problems == []

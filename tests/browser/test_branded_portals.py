@@ -89,3 +89,26 @@ def test_the_navigation_collapses_on_a_phone(portals, browser):
     page.wait_for_selector("#nav.show")
     assert page.is_visible("text=Partners")
     page.close()
+
+
+def test_the_language_switch_and_the_api_docs_work_under_the_content_security_policy(portals, browser):
+    page = browser.new_page()
+    sign_in(page, portals["acme"], "admin@acme.test")
+    with page.expect_navigation():
+        page.select_option("select[name=language]", "fr")  # submitted by static/js/portal.js, not an inline handler
+    assert page.locator("html").get_attribute("lang") == "fr"
+    page.goto(f"{portals['acme']}/api/docs/")
+    page.wait_for_selector("#swagger-ui .info .title")  # Swagger UI ran its init script, a file of its own
+    assert "PRM portal API" in page.inner_text("#swagger-ui .info .title")
+    page.close()
+
+
+def test_an_inline_script_is_refused_and_reported(portals, browser):
+    page = browser.new_page()
+    page.goto(f"{portals['acme']}/accounts/login/")
+    page.evaluate("""() => { const s = document.createElement('script'); s.textContent = 'window.ran = 1';
+                             document.body.append(s); }""")
+    assert page.evaluate("window.ran") is None
+    assert any("Content Security Policy" in problem for problem in browser.problems)
+    browser.problems.clear()  # the one violation this test caused on purpose
+    page.close()

@@ -150,19 +150,20 @@ def test_the_platform_host_serves_the_admin_login(db):
     assert index.status_code == 302
     assert index["Location"].startswith("/admin/login/")
 
-    login = client.get("/admin/login/")
-    assert login.status_code == 200
+    # The admin's login is allauth's (throttle, TOTP: tests/security/test_platform_sign_in.py).
+    login = client.get("/admin/login/", follow=True)
+    assert login.redirect_chain[-1][0].startswith("/accounts/login/")
     assert 'name="password"' in body_of(login)
 
 
-def test_a_platform_operator_signs_in_to_the_admin(operator):
+def test_a_platform_operator_signs_in_and_is_sent_to_set_up_totp(operator):
     client = platform_client()
 
-    response = client.post("/admin/login/?next=/admin/", {"username": operator.email, "password": PASSWORD})
+    response = client.post("/accounts/login/?next=/admin/", {"login": operator.email, "password": PASSWORD})
 
     assert response.status_code == 302
     assert signed_in(client)
-    assert client.get("/admin/").status_code == 200
+    assert client.get("/admin/", follow=True).redirect_chain[1][0] == "/accounts/2fa/totp/activate/"
 
 
 @pytest.mark.parametrize("who", ["alice", "pat"])
@@ -171,7 +172,7 @@ def test_a_tenant_member_who_is_not_staff_cannot_sign_in_to_the_platform_admin(w
     assert not user.is_staff
     client = platform_client()
 
-    response = client.post("/admin/login/?next=/admin/", {"username": user.email, "password": PASSWORD})
+    response = client.post("/accounts/login/?next=/admin/", {"login": user.email, "password": PASSWORD})
 
     assert response.status_code == 200  # the form again, with an error
     assert not signed_in(client)
@@ -190,10 +191,11 @@ def test_a_tenant_members_session_opens_nothing_on_the_platform_host(world):
 
 def test_the_platform_host_serves_no_tenant_page_or_api(world):
     client = platform_client()
-    for path in ("/", "/partner-orgs/", "/api/v1/me/", "/api/schema/", "/tokens/"):
+    for path in ("/partner-orgs/", "/api/v1/me/", "/api/schema/", "/tokens/"):
         response = client.get(path)
         assert response.status_code == 404, path
         assert not any(text in body_of(response) for text in TENANT_TEXT)
+    assert client.get("/")["Location"] == "/admin/"  # the operators' home
 
 
 def test_an_unknown_path_on_the_platform_host_answers_404_not_a_server_error(db):
