@@ -183,8 +183,9 @@ ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_RATE_LIMITS = {"login_failed": env("PRM_LOGIN_RATE_LIMIT", "5/5m/ip,5/5m/key")}
-# A portal resets the passwords of its own members only (prm.accounts.forms).
+# A portal resets the passwords of its own members only; an invitation link fills in the sign-in's address.
 ACCOUNT_FORMS = {
+    "login": "prm.accounts.forms.TenantLoginForm",
     "reset_password": "prm.accounts.forms.TenantResetPasswordForm",
     "user_token": "prm.accounts.forms.TenantUserTokenForm",
 }

@@ -22,7 +22,6 @@ class TenantMemberBackend(AuthenticationBackend):
         user = super().authenticate(request, **credentials)
         if user is None:
             return None
-        tenant = getattr(request, "tenant", None)
-        if may_sign_in_here(user, tenant) or (tenant is not None and invitation_being_accepted(request, user)):
+        if may_sign_in_here(user, getattr(request, "tenant", None)) or invitation_being_accepted(request, user):
             return user
         return None

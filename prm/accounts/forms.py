@@ -1,10 +1,11 @@
 import pycountry
-from allauth.account.forms import ResetPasswordForm, UserTokenForm
+from allauth.account.forms import LoginForm, ResetPasswordForm, UserTokenForm
 from allauth.core import context as allauth_context
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from prm.accounts.backends import may_sign_in_here
+from prm.accounts.middleware import invitation_in_session
 from prm.accounts.models import Membership, PartnerOrg
 from prm.accounts.permissions import is_partner
 from prm.accounts.selectors import channel_managers, invitable_roles
@@ -75,6 +76,16 @@ class ApiTokenForm(StyledForm):
 
 class ProfileForm(StyledForm):
     full_name = forms.CharField(label=_("Full name"), max_length=150, validators=[no_control_characters])
+
+
+class TenantLoginForm(LoginForm):
+    """allauth's sign-in form, with the invited address filled in when an invitation link sent the visitor here."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        invitation = invitation_in_session(self.request) if self.request is not None else None
+        if invitation is not None:
+            self.fields["login"].initial = invitation.email
 
 
 def _may_sign_in_on_this_host(user):

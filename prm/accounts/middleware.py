@@ -8,12 +8,18 @@ SESSION_TENANT_KEY = "prm_tenant_id"
 SESSION_INVITATION_KEY = "prm_invitation_id"
 
 
-def invitation_being_accepted(request, user):
-    """The open invitation of the request's tenant for `user`'s e-mail whose link this session followed, or None."""
+def invitation_in_session(request):
+    """The open invitation of the request's tenant whose link this session followed to sign in, or None."""
     invitation_id = request.session.get(SESSION_INVITATION_KEY)
-    if invitation_id is None:
+    if invitation_id is None or getattr(request, "tenant", None) is None:
         return None
-    return open_invitations().filter(pk=invitation_id, email=user.email.lower()).first()
+    return open_invitations().filter(pk=invitation_id).first()
+
+
+def invitation_being_accepted(request, user):
+    """The invitation in this session if it was sent to `user`'s e-mail, or None."""
+    invitation = invitation_in_session(request)
+    return invitation if invitation is not None and invitation.email == user.email.lower() else None
 
 
 class MembershipMiddleware:

@@ -379,6 +379,7 @@ def test_an_existing_account_of_another_portal_signs_in_through_the_portals_sign
     visitor = anonymous_client(world.tenant_a)
     opened = visitor.get(f"/invitations/{token}/", follow=True)
     assert "charlie@globex.test has an account already. Sign in with it to join" in page_text(opened)
+    assert opened.context["form"]["login"].value() == "charlie@globex.test"
 
     signed_in = visitor.post(
         f"/accounts/login/?next=/invitations/{token}/", {"login": "charlie@globex.test", "password": PASSWORD}
