@@ -7,17 +7,25 @@ Rules proved for every route:
   route takes no such method at all), and leaks none of the object's text; a positive control proves
   the owner can open it, so the 404 comes from the scoping, not from a broken route;
 - a route without an id shows charlie nothing of tenant A and otto nothing of the other organisation.
+
+charlie signs in through the real sign-in page (allauth, on B's host), and "dual" — vendor admin of both
+tenants — signs in there too and presents that session on A's host: it must be signed out there (a session
+is bound to the tenant it signed in on), so it sees what an anonymous visitor sees. (force_login would bind no
+tenant, and that check would never be crawled.)
 """
 
 import io
 import zipfile
 
 import pytest
+from django.test import Client
 from django.urls import NoReverseMatch, reverse
 
-from prm.accounts.models import Membership
+from prm.accounts.models import Membership, Role
 from prm.exports import XLSX_CONTENT_TYPE
 from prm.tenancy.context import tenant_scope
+from tests.conftest import host_of
+from tests.factories import PASSWORD, MembershipFactory, UserFactory
 from tests.factories.populate import populate_tenant
 from tests.isolation.routes import tenant_routes
 
@@ -54,7 +62,26 @@ def crawl(world):
     data["partner_membership"] = partner_membership
     world.tenant_a.logo = data["logo"]
     world.tenant_a.save()
+    data["dual"] = UserFactory(email="dual@both.test")
+    for tenant in (world.tenant_a, world.tenant_b):
+        with tenant_scope(tenant):
+            MembershipFactory(user=data["dual"], role=Role.VENDOR_ADMIN)
     return world, data
+
+
+def signed_in(user, tenant):
+    """A client signed in through the sign-in page on `tenant`'s host (the session is bound to that tenant)."""
+    client = Client(HTTP_HOST=host_of(tenant))
+    response = client.post(reverse("account_login"), {"login": user.email, "password": PASSWORD})
+    assert response.status_code == 302 and "_auth_user_id" in client.session, f"{user.email} cannot sign in"
+    return client
+
+
+def session_carried_to_a(world, data):
+    """dual's session, signed in on tenant B's host, presented on tenant A's host (a copied cookie)."""
+    client = signed_in(data["dual"], world.tenant_b)
+    client.defaults["HTTP_HOST"] = host_of(world.tenant_a)
+    return client
 
 
 def _candidates(data, param):
@@ -128,7 +155,7 @@ def test_object_routes_answer_404_to_other_tenants_and_other_partner_orgs(crawl,
     get_only_405 = all(code == 405 for code in owner_get.values())
     served = [u for u, code in owner_get.items() if code not in (404, 403)] or urls
 
-    charlie, otto, anonymous = world.client(world.charlie), world.client(world.otto), world.client(None)
+    charlie, otto, anonymous = signed_in(world.charlie, world.tenant_b), world.client(world.otto), world.client(None)
     for url in served:
         for method in ("get", "post"):
             if method == "get" and get_only_405:
@@ -141,9 +168,10 @@ def test_object_routes_answer_404_to_other_tenants_and_other_partner_orgs(crawl,
                 response = getattr(otto, method)(url)
                 assert response.status_code in (403, 404, 405), f"otto {method.upper()} {url} → {response.status_code}"
                 assert not _leaks(response, ORG1_TEXT)
-                response = getattr(anonymous, method)(url)
-                assert response.status_code in (302, 401, 403, 404, 405), f"anonymous {method.upper()} {url}"
-                assert not _leaks(response, TENANT_A_TEXT[:1] + ORG1_TEXT)
+                for name, visitor in (("anonymous", anonymous), ("B's session", session_carried_to_a(world, data))):
+                    response = getattr(visitor, method)(url)
+                    assert response.status_code in (302, 401, 403, 404, 405), f"{name} {method.upper()} {url}"
+                    assert not _leaks(response, TENANT_A_TEXT[:1] + ORG1_TEXT)
 
     # Positive control, last because a POST may change the object: the owner reaches it.
     codes = [owner.post(url).status_code for url in urls] if get_only_405 else list(owner_get.values())
@@ -157,11 +185,12 @@ def test_routes_without_ids_show_nothing_of_another_tenant_or_partner_org(crawl,
     assert url is not None, f"{route}: cannot be reversed"
     org1_ids = [str(data[name].pk) for name in ORG1_RECORDS]
     tenant_a_ids = [*org1_ids, str(data["product"].pk)]
-    for user, texts in (
-        (world.charlie, TENANT_A_TEXT + tenant_a_ids),
-        (world.bea, TENANT_A_TEXT + tenant_a_ids),
-        (world.otto, ORG1_TEXT + org1_ids),
+    for name, client, texts in (
+        ("charlie", signed_in(world.charlie, world.tenant_b), TENANT_A_TEXT + tenant_a_ids),
+        ("bea", world.client(world.bea), TENANT_A_TEXT + tenant_a_ids),
+        ("otto", world.client(world.otto), ORG1_TEXT + org1_ids),
+        ("B's session on A's host", session_carried_to_a(world, data), ORG1_TEXT + org1_ids),
     ):
-        response = world.client(user).get(url)
-        assert response.status_code < 500, f"{user.email} GET {url} → {response.status_code}"
-        assert not _leaks(response, texts), f"{user.email} GET {url} shows {_leaks(response, texts)}"
+        response = client.get(url)
+        assert response.status_code < 500, f"{name} GET {url} → {response.status_code}"
+        assert not _leaks(response, texts), f"{name} GET {url} shows {_leaks(response, texts)}"
