@@ -70,6 +70,8 @@ def partner_org_detail(request, org_id):
         "channel_manager": org.channel_manager,
     }
     form = PartnerOrgForm(request.POST or None, initial=initial)
+    offered = {org.status, *services.PARTNER_ORG_STATUS.allowed_targets(org, request.membership)}
+    form.fields["status"].choices = [c for c in PartnerOrg.Status.choices if c[0] in offered]
     if request.method == "POST":
         if not can_edit:
             raise PermissionDenied

@@ -516,3 +516,12 @@ def test_a_partner_admin_cannot_list_or_create_orgs(world):
     assert client.get(API).status_code == 403
     assert client.post(API, _api_data(), content_type="application/json").status_code == 403
     assert "Delta Integrators" not in _orgs(world.tenant_a)
+
+
+def test_the_org_page_offers_the_status_moves_its_workflow_allows_the_viewer(world, analyst):
+    def offered(user):
+        form = world.client(user).get(f"/partner-orgs/{world.org1.pk}/").context["form"]
+        return [value for value, _label in form.fields["status"].choices]
+
+    assert offered(world.bob) == ["active", "inactive"]
+    assert offered(analyst) == ["active"]  # an analyst reads the page; no move is offered
