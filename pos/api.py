@@ -8,9 +8,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from pos import selectors
-from pos.models import ColumnMapping, PosImport, PosLine
+from pos.models import ColumnMapping, DateFormat, DecimalSeparator, Field, PosImport, PosLine
 from pos.services.exports import rejects_table
-from pos.services.imports import pos_import_create, pos_lines_submit
+from pos.services.imports import column_mapping_save, pos_import_create, pos_lines_submit
+from pos.services.mappings import column_mapping_delete, column_mapping_update
 from prm.accounts.models import PartnerOrg
 from prm.api.fields import ScopedRelatedField
 from prm.api.views import TenantViewSet
@@ -210,3 +211,92 @@ class PosLineViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantVie
             },
             status=status.HTTP_201_CREATED,
         )
+
+
+class ColumnMappingSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ColumnMapping
+        fields = [
+            "id",
+            "partner_org",
+            "name",
+            "header",
+            "columns",
+            "date_format",
+            "decimal_separator",
+            "default_currency",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+COLUMNS_HELP = "{field: column number, counted from 0 in the file's header}; fields: " + ", ".join(Field.values)
+
+
+class ColumnMappingChangeSerializer(serializers.Serializer):
+    name = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
+    columns = serializers.DictField(child=serializers.IntegerField(min_value=0), required=False, help_text=COLUMNS_HELP)
+    date_format = serializers.ChoiceField(DateFormat.choices, required=False)
+    decimal_separator = serializers.ChoiceField(DecimalSeparator.choices, required=False)
+    default_currency = serializers.CharField(
+        required=False, allow_blank=True, help_text="ISO 4217 code for lines of a file that has no currency column."
+    )
+
+
+class VisibleImportField(ScopedRelatedField):
+    """A job the requesting member sees: another organisation's job is "does not exist", as on its pages."""
+
+    def get_queryset(self):
+        return selectors.visible_imports(self.context["membership"])
+
+
+class ColumnMappingCreateSerializer(ColumnMappingChangeSerializer):
+    pos_import = VisibleImportField(PosImport, help_text="A job waiting for a mapping (status needs_mapping).")
+    name = serializers.CharField(
+        default="", allow_blank=True, help_text="By default “<partner> template”.", trim_whitespace=False
+    )
+    columns = serializers.DictField(child=serializers.IntegerField(min_value=0), help_text=COLUMNS_HELP)
+    date_format = serializers.ChoiceField(DateFormat.choices, default=DateFormat.ISO)
+    decimal_separator = serializers.ChoiceField(DecimalSeparator.choices, default=DecimalSeparator.POINT)
+
+
+class ColumnMappingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewSet):
+    """A partner's saved column templates. POST maps a job waiting for a mapping (the template is saved for the
+    partner's files with that header and the job is queued); PATCH renames or changes one; DELETE removes it."""
+
+    model = ColumnMapping
+    serializer_class = ColumnMappingSerializer
+    filterset_fields = ["partner_org"]
+
+    def scoped_queryset(self):
+        return selectors.visible_mappings(self.membership)
+
+    def _body(self, serializer_class):
+        body = serializer_class(data=self.request.data, context={"membership": self.membership})
+        body.is_valid(raise_exception=True)
+        return dict(body.validated_data)
+
+    @extend_schema(
+        request=ColumnMappingCreateSerializer,
+        responses={201: ColumnMappingSerializer},
+        summary="Map a job waiting for a mapping: saves the partner's template for its header, queues the job",
+    )
+    def create(self, request):
+        body = self._body(ColumnMappingCreateSerializer)
+        mapping = column_mapping_save(actor_membership=self.membership, **body)
+        return Response(ColumnMappingSerializer(mapping).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=ColumnMappingChangeSerializer,
+        responses=ColumnMappingSerializer,
+        summary="Rename a template or change its settings (409 mapping_in_use while a file loads with it)",
+    )
+    def partial_update(self, request, pk=None):
+        body = self._body(ColumnMappingChangeSerializer)
+        mapping = column_mapping_update(actor_membership=self.membership, mapping=self.get_object(), **body)
+        return Response(ColumnMappingSerializer(mapping).data)
+
+    @extend_schema(responses={204: None}, summary="Delete a template (409 mapping_in_use while a file loads with it)")
+    def destroy(self, request, pk=None):
+        column_mapping_delete(actor_membership=self.membership, mapping=self.get_object())
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -3,11 +3,12 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from pos.api import PosImportViewSet, PosLineViewSet, PosRejectsView
+from pos.api import ColumnMappingViewSet, PosImportViewSet, PosLineViewSet, PosRejectsView
 
 router = SimpleRouter(trailing_slash=True)
 router.register("imports", PosImportViewSet, basename="pos-import")
 router.register("lines", PosLineViewSet, basename="pos-line")
+router.register("mappings", ColumnMappingViewSet, basename="pos-mapping")
 
 urlpatterns = [
     path("imports/<uuid:pk>/rejects.csv", PosRejectsView.as_view(), name="pos-import-rejects"),

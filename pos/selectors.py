@@ -3,7 +3,7 @@ from collections import Counter, defaultdict
 from django.core.cache import cache
 from django.db.models import Count, F, Sum
 
-from pos.models import PartnerPartNumber, PosImport, PosLine, PosReject
+from pos.models import ColumnMapping, PartnerPartNumber, PosImport, PosLine, PosReject
 from pos.services.reading import FileUnreadable, detect_csv, detect_xlsx
 from prm.accounts.models import PartnerOrg
 from prm.accounts.permissions import is_partner
@@ -71,6 +71,14 @@ def file_preview(pos_import):
 
 def rejects_of(pos_import):
     return PosReject.objects.filter(pos_import=pos_import).order_by("line_number")
+
+
+def visible_mappings(viewer):
+    """Saved column templates: a partner's own organisation's, every partner's for vendor staff."""
+    mappings = ColumnMapping.objects.select_related("partner_org")
+    if is_partner(viewer):
+        return mappings.filter(partner_org_id=viewer.partner_org_id)
+    return mappings.order_by("partner_org__name", "name")
 
 
 def visible_part_numbers(viewer):

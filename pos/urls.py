@@ -20,4 +20,7 @@ urlpatterns = [
     path("lines/export.xlsx", views.line_export, {"file_format": "xlsx"}, name="line_export_xlsx"),
     path("quality/", views.data_quality, name="data_quality"),
     path("part-numbers/", views.part_numbers, name="part_numbers"),
+    path("mappings/", views.mapping_list, name="mapping_list"),
+    path("mappings/<uuid:mapping_id>/rename/", views.mapping_rename, name="mapping_rename"),
+    path("mappings/<uuid:mapping_id>/delete/", views.mapping_delete, name="mapping_delete"),
 ]

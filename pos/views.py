@@ -3,15 +3,17 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from pos import selectors
 from pos.forms import LineFilterForm, MappingForm, PartNumberForm, UploadForm
-from pos.models import PosImport
+from pos.models import Field, PosImport
 from pos.services.exports import lines_table, rejects_table
 from pos.services.imports import column_mapping_save, pos_import_create, reject_reason_text
+from pos.services.mappings import column_mapping_delete, column_mapping_update
 from pos.services.part_numbers import partner_part_number_create
 from prm import exports
-from prm.accounts.permissions import can_send_partner_data, member_required
+from prm.accounts.permissions import can_send_partner_data, member_required, permission_required
 from prm.exports import streaming_csv_response
 from prm.forms import apply_domain_error
 from prm.pages import paginate
@@ -195,3 +197,46 @@ def part_numbers(request):
         **paginate(request, selectors.visible_part_numbers(viewer), per_page=50),
     }
     return render(request, "pos/part_numbers.html", context, status=400 if form.errors else 200)
+
+
+@member_required
+def mapping_list(request):
+    """The partner's saved column templates (every partner's for vendor staff): rename or delete one."""
+    viewer = request.membership
+    context = {"may_edit": can_send_partner_data(viewer), **paginate(request, selectors.visible_mappings(viewer))}
+    for mapping in context["page_obj"]:
+        mapping.mapped = [(Field(field).label, mapping.header[index]) for field, index in mapping.columns.items()]
+    return render(request, "pos/mapping_list.html", context)
+
+
+def _change_mapping(request, mapping_id, change, done):
+    """`change(mapping)` (a mappings service; returns the name to show), then back to the list with a message
+    saying what happened or why not."""
+    mapping = get_object_or_404(selectors.visible_mappings(request.membership), pk=mapping_id)
+    try:
+        name = change(mapping)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, done % {"name": name})
+    return redirect("pos:mapping_list")
+
+
+@require_POST
+@permission_required(can_send_partner_data)
+def mapping_rename(request, mapping_id):
+    def rename(mapping):
+        name = request.POST.get("name", "")
+        return column_mapping_update(actor_membership=request.membership, mapping=mapping, name=name).name
+
+    return _change_mapping(request, mapping_id, rename, _("Template renamed “%(name)s”."))
+
+
+@require_POST
+@permission_required(can_send_partner_data)
+def mapping_delete(request, mapping_id):
+    def delete(mapping):
+        column_mapping_delete(actor_membership=request.membership, mapping=mapping)
+        return mapping.name
+
+    return _change_mapping(request, mapping_id, delete, _("Template “%(name)s” deleted."))

@@ -223,6 +223,30 @@ def _clean_columns(columns, header, default_currency):
     return cleaned
 
 
+def clean_template(*, header, name, columns, date_format, decimal_separator, default_currency):
+    """A template's settings checked against the file header it maps: the model fields to store, or a
+    DomainError naming the first problem. Saving a template from a job and changing one both use it."""
+    if date_format not in DateFormat.values:
+        raise DomainError(f"{date_format!r} is not a supported date format.", code="invalid_date_format")
+    if decimal_separator not in DecimalSeparator.values:
+        raise DomainError(f"{decimal_separator!r} is not a decimal separator.", code="invalid_decimal_separator")
+    default_currency = (default_currency or "").strip()
+    default_currency = validate_currency(default_currency) if default_currency else ""
+    name = (name or "").strip()
+    if not 1 <= len(name) <= 100:
+        raise DomainError("A template's name has 1 to 100 characters.", code="invalid_name")
+    refuse_control_characters(name=name)
+    if not isinstance(columns, dict):
+        raise DomainError("Columns are given as {field: column number}.", code="invalid_column")
+    return {
+        "name": name,
+        "columns": _clean_columns(columns, header, default_currency),
+        "date_format": date_format,
+        "decimal_separator": decimal_separator,
+        "default_currency": default_currency,
+    }
+
+
 @transaction.atomic
 def column_mapping_save(
     *, actor_membership, pos_import, name, columns, date_format, decimal_separator, default_currency=""
@@ -234,37 +258,23 @@ def column_mapping_save(
     actor = actor_membership.user
     if pos_import.status != PosImport.Status.NEEDS_MAPPING:
         raise DomainError("This import is not waiting for a mapping.", code="not_waiting_for_mapping")
-    if date_format not in DateFormat.values:
-        raise DomainError(f"{date_format!r} is not a supported date format.", code="invalid_date_format")
-    if decimal_separator not in DecimalSeparator.values:
-        raise DomainError(f"{decimal_separator!r} is not a decimal separator.", code="invalid_decimal_separator")
-    default_currency = (default_currency or "").strip()
-    default_currency = validate_currency(default_currency) if default_currency else ""
-    name = (name or "").strip() or f"{pos_import.partner_org.name} template"
-    refuse_control_characters(name=name)
-    cleaned = _clean_columns(columns, pos_import.header, default_currency)
+    template = clean_template(
+        header=pos_import.header,
+        name=(name or "").strip() or f"{pos_import.partner_org.name} template"[:100],
+        columns=columns,
+        date_format=date_format,
+        decimal_separator=decimal_separator,
+        default_currency=default_currency,
+    )
     mapping, _created = ColumnMapping.objects.update_or_create(
         partner_org=pos_import.partner_org,
         header_signature=header_signature(pos_import.header),
-        defaults={
-            "name": name[:100],
-            "header": pos_import.header,
-            "columns": cleaned,
-            "date_format": date_format,
-            "decimal_separator": decimal_separator,
-            "default_currency": default_currency,
-            "created_by": actor,
-        },
+        defaults={**template, "header": pos_import.header, "created_by": actor},
     )
     pos_import.mapping = mapping
     pos_import.status = PosImport.Status.QUEUED
     pos_import.save(update_fields=["mapping", "status"])
-    record(
-        action="pos_mapping.save",
-        actor=actor,
-        obj=mapping,
-        after={"columns": cleaned, "date_format": date_format, "decimal_separator": decimal_separator},
-    )
+    record(action="pos_mapping.save", actor=actor, obj=mapping, after=template)
     _queue(pos_import)
     return mapping
 
