@@ -297,10 +297,12 @@ def test_the_progress_partial_shows_the_bar_while_the_job_waits_or_runs_and_refr
     queued = client.get(url)
     with tenant_scope(world.tenant_a):
         PosImport.objects.filter(pk=pos_import.pk).update(status=PosImport.Status.RUNNING)
-    progress = ImportProgress(pos_import.pk, total_bytes=1000)
-    progress(bytes_read=500)
+    with tenant_scope(world.tenant_a):  # as in the worker: the progress is cached in the tenant's key space
+        progress = ImportProgress(pos_import.pk, total_bytes=1000)
+        progress(bytes_read=500)
     running = client.get(url)
-    progress(phase="validating", lines_read=1200, lines_valid=1150, lines_rejected=50)
+    with tenant_scope(world.tenant_a):
+        progress(phase="validating", lines_read=1200, lines_valid=1150, lines_rejected=50)
     checking = client.get(url)
     detail_while_running = client.get(f"/pos/imports/{pos_import.pk}/")
     with tenant_scope(world.tenant_a):
