@@ -230,7 +230,7 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_HSTS_SECONDS = int(env("PRM_HSTS_SECONDS", "0"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
 SECURE_SSL_REDIRECT = env_bool("PRM_SSL_REDIRECT")
-SECURE_REFERRER_POLICY = "same-origin"
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]  # a load balancer's plain-HTTP health check
 
 # Content-Security-Policy (django-csp): pages load scripts, styles, images and fonts from their own host only,
 # never an inline script; the one inline style (the tenant's colours, base.html) carries the request's nonce.

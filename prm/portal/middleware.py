@@ -2,9 +2,10 @@
 
 PostgreSQL cannot hold a NUL in text: a search or filter parameter carrying one (`?search=%00`) would reach
 the database and fail there as an internal error. One check here answers 400 with a message instead (the
-API's JSON error shape under /api/, the portal's 400 page elsewhere), so no view has to remember it."""
+API's JSON error shape under /api/, the portal's 400 page elsewhere, plain text on the platform host), so no
+view has to remember it."""
 
-from django.http import JsonResponse
+from django.http import HttpResponseBadRequest, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
@@ -23,4 +24,6 @@ class RefuseNulInQueryMiddleware:
         message = _("The address holds a NUL character, which no search or filter accepts.")
         if request.path.startswith("/api/"):
             return JsonResponse({"code": "null_character", "detail": message}, status=400)
+        if getattr(request, "tenant", None) is None:  # the platform host: plain, as its 403 and 404 (urls_platform)
+            return HttpResponseBadRequest(message, content_type="text/plain")
         return render(request, "400.html", {"message": message}, status=400)

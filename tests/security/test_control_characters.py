@@ -6,6 +6,7 @@ import html
 
 import pytest
 from django.apps import apps
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -166,3 +167,12 @@ def test_a_nul_in_an_api_query_string_answers_400_in_the_apis_error_shape(world)
     response = world.client(world.alice).get("/api/v1/partner-orgs/?search=%00")
     assert response.status_code == 400
     assert response.json()["code"] == "null_character"
+
+
+@pytest.mark.parametrize("path", ["/admin/?q=%00", "/accounts/login/?next=%00"])
+def test_a_nul_in_a_query_string_on_the_platform_host_answers_400_too(db, path):
+    from django.test import Client
+
+    response = Client(HTTP_HOST=settings.PRM_PLATFORM_HOST).get(path)
+    assert response.status_code == 400
+    assert "NUL character" in response.content.decode()

@@ -125,3 +125,29 @@ def test_createsuperuser_makes_an_operator_whose_address_allauth_accepts(db):
     client = platform_client()
     assert sign_in(client, "root@platform.test").status_code == 302
     assert signed_in(client)
+
+
+def _account_pages():
+    """Every parameterless page of allauth's URLs, as routed on the platform host."""
+    from django.urls import URLPattern, URLResolver, get_resolver
+
+    def walk(patterns, prefix):
+        for entry in patterns:
+            route = prefix + str(entry.pattern)
+            if isinstance(entry, URLResolver):
+                yield from walk(entry.url_patterns, route)
+            elif isinstance(entry, URLPattern) and "<" not in route:
+                yield "/" + route.lstrip("^").rstrip("$")
+
+    (accounts,) = [e for e in get_resolver(settings.PLATFORM_URLCONF).url_patterns if str(e.pattern) == "accounts/"]
+    return sorted(set(walk(accounts.url_patterns, "accounts/")))
+
+
+def test_every_account_page_renders_on_the_platform_host_without_tenant_routes(operator, operator_totp):
+    anonymous, signed_in_operator = platform_client(), platform_client()
+    signed_in_operator.force_login(operator)
+    pages = _account_pages()
+    assert "/accounts/login/" in pages and "/accounts/2fa/" in pages
+    for client in (anonymous, signed_in_operator):
+        for path in pages:
+            assert client.get(path).status_code < 500, path
