@@ -112,3 +112,18 @@ def test_an_inline_script_is_refused_and_reported(portals, browser):
     assert any("Content Security Policy" in problem for problem in browser.problems)
     browser.problems.clear()  # the one violation this test caused on purpose
     page.close()
+
+
+def test_a_progress_bar_gets_its_width_from_the_portals_script_when_htmx_swaps_it_in(portals, browser):
+    page = browser.new_page()
+    sign_in(page, portals["acme"], "admin@acme.test")
+    width = page.evaluate("""() => {
+        const bar = document.createElement('div');
+        bar.className = 'progress-bar';
+        bar.dataset.progressPercent = '42';
+        document.querySelector('main').append(bar);
+        htmx.trigger(bar, 'htmx:load');  // what htmx fires on a swapped-in piece of page (the import progress)
+        return bar.style.width;
+    }""")
+    assert width == "42%"
+    page.close()
