@@ -1,4 +1,6 @@
 from celery import shared_task
+from celery.signals import worker_ready
+from django.db import connection
 
 from pos.services.imports import pos_import_run, pos_imports_requeue_stalled
 from prm.tenancy.context import tenant_scope
@@ -13,7 +15,18 @@ def run_pos_import(*, tenant_id, import_id):
 
 @shared_task
 def requeue_stalled_pos_imports():
-    """Beat, platform level: for each active tenant, send again the imports whose worker died."""
+    """Beat (every 30 seconds), platform level: for each active tenant, send again the imports whose worker died."""
     for tenant in Tenant.objects.filter(status=Tenant.Status.ACTIVE):
         with tenant_scope(tenant):
             pos_imports_requeue_stalled()
+
+
+@worker_ready.connect
+def resume_orphaned_pos_imports(**_):
+    """A worker that starts — often the one restarted after a crash — sends again at once the imports whose worker
+    died, without waiting for the beat job. It runs in the worker's main process, whose database connection is
+    closed afterwards so that no pool process forked later shares it."""
+    try:
+        requeue_stalled_pos_imports()
+    finally:
+        connection.close()

@@ -290,6 +290,8 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # An unacknowledged task (its worker died) is delivered again after this many seconds.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": int(env("PRM_CELERY_VISIBILITY_TIMEOUT", "3600"))}
 CELERY_TASK_ALWAYS_EAGER = env_bool("PRM_CELERY_EAGER")
+# The queue tasks are sent to and workers serve by default (a test's own workers use one of their own).
+CELERY_TASK_DEFAULT_QUEUE = env("PRM_CELERY_QUEUE", "celery")
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # The core's periodic tasks; each module adds its own from its AppConfig (prm.modules.register_beat_entries).

@@ -105,7 +105,8 @@ def test_a_modules_beat_entry_reaches_the_database_scheduler(committed_db):  # t
     DatabaseScheduler(app=celery_app, lazy=False)  # what `celery beat` does when it starts
 
     task = PeriodicTask.objects.get(name="requeue-stalled-pos-imports")
-    assert (task.task, task.enabled, str(task.crontab.minute)) == ("pos.tasks.requeue_stalled_pos_imports", True, "*/5")
+    every = (task.interval.every, task.interval.period)
+    assert (task.task, task.enabled, every) == ("pos.tasks.requeue_stalled_pos_imports", True, (30, "seconds"))
 
 
 def test_a_file_purpose_is_the_cores_or_registered_by_a_module(world):

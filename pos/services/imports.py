@@ -8,7 +8,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.cache import cache
 from django.db import IntegrityError, InterfaceError, OperationalError, connection, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -33,6 +33,9 @@ logger = logging.getLogger(__name__)
 API_MAX_LINES = 10_000
 PROGRESS_TTL = 24 * 3600
 STALLED_AFTER = timedelta(minutes=10)
+# A claimed job takes its lock within milliseconds: running for longer with its lock free, its worker died (or waits
+# to retry a transient error: sent again, the job is still loaded once).
+ORPHANED_AFTER = timedelta(seconds=2)
 JOB_LOCK_WAIT = "60s"
 
 REJECT_REASONS = {
@@ -509,20 +512,27 @@ def pos_lines_submit(*, actor_membership, lines, partner_org=None):
     return pos_import, results
 
 
-def pos_imports_requeue_stalled(*, older_than=STALLED_AFTER):
-    """Send again every job of the current tenant that is queued or running with no sign of life for
-    `older_than` and whose lock no session holds: a long load is left to its worker (its heartbeat is only
-    written when claimed), a job whose worker died is loaded from the start. Returns the ids sent."""
+def pos_imports_requeue_stalled(*, queued_for=STALLED_AFTER):
+    """Send again the current tenant's jobs whose worker is gone, and return their ids:
+    - a running job whose lock no session holds, claimed more than ORPHANED_AFTER ago: the loading transaction
+      holds the lock, so a free lock means its worker died (a dead worker's connection lets go of the lock once
+      PostgreSQL notices, after the statement it was running);
+    - a job queued for `queued_for` whose lock no session holds (its message may be lost).
+    A long load keeps its lock and is left to its worker. Never loaded twice: the load runs under the lock and
+    starts only on a running job with nothing loaded (its transaction never committed)."""
     from pos.tasks import run_pos_import
 
-    cutoff = timezone.now() - older_than
-    stalled = (
-        PosImport.objects.filter(status__in=[PosImport.Status.QUEUED, PosImport.Status.RUNNING])
-        .annotate(last_seen=Coalesce("heartbeat_at", "created_at"))
-        .filter(last_seen__lte=cutoff)
+    now = timezone.now()
+    candidates = (
+        PosImport.objects.annotate(last_seen=Coalesce("heartbeat_at", "created_at"))
+        .filter(
+            Q(status=PosImport.Status.RUNNING, last_seen__lte=now - ORPHANED_AFTER)
+            | Q(status=PosImport.Status.QUEUED, last_seen__lte=now - queued_for)
+        )
+        .values_list("pk", flat=True)
     )
     tenant_id = str(require_current_tenant().pk)
-    ids = [str(pk) for pk in stalled.values_list("pk", flat=True) if not _job_is_being_loaded(pk)]
+    ids = [str(pk) for pk in candidates if not _job_is_being_loaded(pk)]
     for import_id in ids:
         run_pos_import.delay(tenant_id=tenant_id, import_id=import_id)
     return ids

@@ -123,3 +123,35 @@ def test_a_resent_job_waits_for_the_dead_workers_connection_to_let_go(
         loaded = imports.pos_import_run(import_id=queued.pk)
         assert loaded is not None and loaded.status == PosImport.Status.COMPLETED
         assert PosLine.objects.filter(pos_import=queued).count() == 1
+
+
+def test_a_running_import_whose_lock_is_free_is_resent_seconds_after_its_claim_and_the_page_says_so(
+    world, catalog, django_capture_on_commit_callbacks
+):
+    """No waiting for a silence of minutes: the lock tells that the worker died (the beat job runs every 30 s,
+    and a worker checks at start-up)."""
+    orphaned = _queued_import(world, django_capture_on_commit_callbacks)
+    with tenant_scope(world.tenant_a):
+        just_claimed = pos_import_create(
+            actor_membership=membership(world, world.pat), upload=csv_file(BODY.replace("INV-1", "INV-3"))
+        )
+        PosImport.objects.filter(pk=orphaned.pk).update(
+            status=PosImport.Status.RUNNING, heartbeat_at=timezone.now() - timedelta(seconds=15), attempts=1
+        )
+        # Claimed a moment ago: its worker is about to take the lock.
+        PosImport.objects.filter(pk=just_claimed.pk).update(
+            status=PosImport.Status.RUNNING, heartbeat_at=timezone.now(), attempts=1
+        )
+
+    with tenant_scope(world.tenant_a), django_capture_on_commit_callbacks(execute=True):
+        resent = imports.pos_imports_requeue_stalled()
+
+    assert resent == [str(orphaned.pk)]
+    with tenant_scope(world.tenant_a):
+        orphaned.refresh_from_db()
+        assert (orphaned.status, orphaned.attempts, orphaned.lines_accepted) == (PosImport.Status.COMPLETED, 2, 1)
+    page = world.client(world.pat).get(f"/pos/imports/{orphaned.pk}/").content.decode()
+    resumed = orphaned.heartbeat_at.strftime("%Y-%m-%d %H:%M:%S")
+    assert f"The worker loading this file stopped; the load was started again from the beginning at {resumed}" in page
+    first_try = world.client(world.pat).get(f"/pos/imports/{just_claimed.pk}/").content.decode()
+    assert "The worker loading this file stopped" not in first_try
