@@ -18,3 +18,9 @@ class TenantAdmin(admin.ModelAdmin):
     search_fields = ["name", "slug"]
     fields = ["name", "slug", "status", "reporting_currency", "default_language", "time_zone"]
     inlines = [DomainInline]
+
+    def has_delete_permission(self, request, obj=None):
+        """Suspend a tenant instead. Its data lives in tenant tables this host cannot see (row-level security;
+        the SQL guard refuses the attempt in development), so a delete could not collect it and the database
+        would refuse it."""
+        return False
