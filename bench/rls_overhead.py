@@ -1,11 +1,11 @@
-"""What the tenancy costs per query: the RLS policy plus the per-transaction `set_config` of the wrapper.
+"""What the tenancy costs per query: the RLS policy plus the per-transaction `SET LOCAL app.tenant_id` of the wrapper.
 
 Runs against the project-local database (make services) in a throw-away tenant, as the application role:
   (a) baseline  — raw psycopg point selects on accounts_partnerorg with an explicit tenant filter, inside one
                   transaction with app.tenant_id set once (the floor for any tenant-filtered query);
   (b) ORM, atomic — PartnerOrg.objects point selects inside transaction.atomic (setting made once);
   (c) ORM, autocommit — the same outside a transaction: each query runs in its own transaction with its
-                  own set_config (the worst case: what a view doing isolated reads pays);
+                  own SET LOCAL (the worst case: what a view doing isolated reads pays);
   (d) plain ORM — Django without the tenancy layer (wrapper removed, all_tenants manager, explicit filter),
                   inside one transaction: the baseline the tenancy layer is measured against.
 Prints µs per query and the ratios b/d, c/d (cost of the tenancy layer) and against raw psycopg. Usage:
@@ -30,6 +30,7 @@ from django.db import connection, transaction  # noqa: E402
 from bench.common import print_durability  # noqa: E402
 from prm.accounts.models import PartnerOrg  # noqa: E402
 from prm.tenancy.context import tenant_scope  # noqa: E402
+from prm.tenancy.db import set_tenant_sql  # noqa: E402
 from prm.tenancy.models import Tenant  # noqa: E402
 
 
@@ -60,7 +61,7 @@ def main(n):
                 with psycopg.connect(
                     host=db["HOST"], port=db["PORT"], dbname=db["NAME"], user=db["USER"], password=db["PASSWORD"]
                 ) as conn:
-                    conn.execute("SELECT set_config('app.tenant_id', %s, true)", [str(tenant.pk)])
+                    conn.execute(set_tenant_sql(tenant.pk))
                     for i in range(n):
                         conn.execute(
                             "SELECT id, name FROM accounts_partnerorg WHERE tenant_id = %s AND id = %s",
@@ -73,7 +74,7 @@ def main(n):
                 connection.execute_wrappers.clear()
                 try:
                     with transaction.atomic(), connection.cursor() as cursor:
-                        cursor.execute("SELECT set_config('app.tenant_id', %s, true)", [str(tenant.pk)])
+                        cursor.execute(set_tenant_sql(tenant.pk))
                         for i in range(n):
                             PartnerOrg.all_tenants.filter(tenant_id=tenant.pk, pk=ids[i % 100]).values_list(
                                 "id", "name"
