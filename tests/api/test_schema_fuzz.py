@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 
-from pos.models import PosLine
+from pos.models import ColumnMapping, PosLine
 from pos.services.imports import pos_lines_submit
 from prm.accounts.models import Membership
 from prm.accounts.services import api_token_create, invitation_create
@@ -73,6 +73,9 @@ def api_world(world):
             partner_org=world.org1,
             lines=[pos_line("FUZZ-1", product.sku), pos_line("FUZZ-2", "NO-SUCH-SKU")],
         )
+        mapping = ColumnMapping.objects.create(
+            partner_org=world.org1, name="Fuzz template", header=["sku"], header_signature="fuzz", columns={"sku": 0}
+        )
         real_ids = {
             "partner-orgs": world.org1.pk,
             "users": Membership.objects.get(user=world.una).pk,
@@ -82,6 +85,7 @@ def api_world(world):
             "audit-events": AuditEvent.objects.first().pk,
             "pos/imports": pos_import.pk,
             "pos/lines": PosLine.objects.get(pos_import=pos_import).pk,
+            "pos/mappings": mapping.pk,
         }
     world.alice_key = key
     world.real_ids = {name: str(pk) for name, pk in real_ids.items()}
