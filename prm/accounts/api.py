@@ -138,5 +138,5 @@ class InvitationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins
     @extend_schema(request=None, responses=InvitationSerializer, summary="Withdraw an open invitation")
     @action(detail=True, methods=["post"])
     def revoke(self, request, pk=None):
-        invitation = services.invitation_revoke(invitation=self.get_object(), actor=request.user)
+        invitation = services.invitation_revoke(invitation=self.get_object(), actor_membership=self.membership)
         return Response(InvitationSerializer(invitation).data, status=status.HTTP_200_OK)

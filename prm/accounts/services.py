@@ -352,12 +352,17 @@ def invitation_create(*, actor_membership, email, role, partner_org=None):
 
 
 @transaction.atomic
-def invitation_revoke(*, invitation, actor):
+def invitation_revoke(*, invitation, actor_membership):
+    """Whoever may send an invitation like this one may withdraw it."""
+    require(
+        can_invite(actor_membership, role=invitation.role, partner_org=invitation.partner_org),
+        "You may not withdraw this invitation.",
+    )
     if invitation.status != "open":
         raise DomainError(f"This invitation is {invitation.status} and cannot be revoked.", code="not_open")
     invitation.revoked_at = timezone.now()
     invitation.save(update_fields=["revoked_at"])
-    record(action="invitation.revoke", actor=actor, obj=invitation)
+    record(action="invitation.revoke", actor=actor_membership.user, obj=invitation)
     return invitation
 
 

@@ -131,7 +131,7 @@ def user_list(request):
 def invitation_revoke(request, invitation_id):
     invitation = get_object_or_404(selectors.visible_invitations(request.membership), pk=invitation_id)
     try:
-        services.invitation_revoke(invitation=invitation, actor=request.user)
+        services.invitation_revoke(invitation=invitation, actor_membership=request.membership)
     except DomainError as exc:
         messages.error(request, exc.message)
     else:

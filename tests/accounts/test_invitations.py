@@ -450,7 +450,7 @@ def test_an_invitees_session_ends_when_the_invitation_is_revoked_before_acceptin
     visitor = anonymous_client(world.tenant_a)
     assert _open_link_and_sign_in(visitor, token, "charlie@globex.test").status_code == 302
     with tenant_scope(world.tenant_a):
-        invitation_revoke(invitation=Invitation.objects.get(), actor=world.alice)
+        invitation_revoke(invitation=Invitation.objects.get(), actor_membership=membership_of(world.alice, world.tenant_a))
 
     response = visitor.get("/")
 
@@ -579,3 +579,24 @@ def test_bad_input_when_accepting_is_refused_with_a_message_and_creates_nothing(
     assert SESSION_KEY not in visitor.session
     with tenant_scope(world.tenant_a):
         assert Invitation.objects.get().status == "open"
+
+
+def test_only_someone_who_may_send_an_invitation_may_withdraw_it(world):
+    with tenant_scope(world.tenant_a):
+        invitation, _token = invitation_create(
+            actor_membership=membership_of(world.pat, world.tenant_a),
+            email="new.rep@alpha.test",
+            role=Role.PARTNER_USER,
+            partner_org=world.org1,
+        )
+        for outsider in (world.otto, world.una):  # another organisation's admin; a partner user of the same one
+            with pytest.raises(DomainError) as refused:
+                invitation_revoke(invitation=invitation, actor_membership=membership_of(outsider, world.tenant_a))
+            assert refused.value.code == "forbidden"
+        invitation.refresh_from_db()
+        assert invitation.status == "open"
+
+        invitation_revoke(invitation=invitation, actor_membership=membership_of(world.bob, world.tenant_a))
+
+        invitation.refresh_from_db()
+        assert invitation.status == "revoked"
