@@ -35,6 +35,8 @@ ALLOWED_HOSTS = [h.strip() for h in env("PRM_ALLOWED_HOSTS", ".localhost,localho
 # PRM_PLATFORM_HOST only. A host that matches neither answers 404.
 PRM_BASE_DOMAIN = env("PRM_BASE_DOMAIN", "localhost")
 PRM_PLATFORM_HOST = env("PRM_PLATFORM_HOST", "localhost")
+# Where people reach the portals, for links printed outside a request (create_tenant): "http://…:8000" locally.
+PRM_PUBLIC_URL_TEMPLATE = env("PRM_PUBLIC_URL_TEMPLATE", "http://{host}:" + env("PRM_PORT", "8000") + "/")
 
 INSTALLED_APPS = [
     "django.contrib.auth",

@@ -254,6 +254,14 @@ def test_create_tenant_creates_the_tenant_its_domain_its_vendor_admin_and_an_aud
     assert "Password" not in output and "tps-report-cover-7" not in output
 
 
+def test_create_tenant_prints_the_portal_address_as_the_deployment_serves_it(db, settings):
+    settings.PRM_PUBLIC_URL_TEMPLATE = "https://{host}/"
+
+    output = create_tenant(slug="initech", name="Initech", admin_email="peter@initech.test")
+
+    assert "on https://initech.localhost/" in output
+
+
 def test_create_tenant_takes_the_currency_option(db):
     create_tenant(
         slug="euro-co", name="Euro Co", admin_email="a@euro.test", admin_password="x7-long-enough", currency="eur"

@@ -1,5 +1,6 @@
 import secrets
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from prm.services import DomainError
@@ -33,7 +34,7 @@ class Command(BaseCommand):
         except DomainError as exc:
             raise CommandError(exc.message) from exc
         host = tenant.domains.get(is_primary=True).host
-        self.stdout.write(f"Created tenant {tenant.slug} on http://{host}:8000/")
+        self.stdout.write(f"Created tenant {tenant.slug} on {settings.PRM_PUBLIC_URL_TEMPLATE.format(host=host)}")
         self.stdout.write(f"Vendor admin: {admin.email}")
         if not admin.check_password(password):
             # An existing account (a member of another tenant) was reused: it keeps its own password.
