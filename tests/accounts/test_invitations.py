@@ -450,7 +450,8 @@ def test_an_invitees_session_ends_when_the_invitation_is_revoked_before_acceptin
     visitor = anonymous_client(world.tenant_a)
     assert _open_link_and_sign_in(visitor, token, "charlie@globex.test").status_code == 302
     with tenant_scope(world.tenant_a):
-        invitation_revoke(invitation=Invitation.objects.get(), actor_membership=membership_of(world.alice, world.tenant_a))
+        alice = membership_of(world.alice, world.tenant_a)
+        invitation_revoke(invitation=Invitation.objects.get(), actor_membership=alice)
 
     response = visitor.get("/")
 
