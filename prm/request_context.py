@@ -11,6 +11,9 @@ import re
 import uuid
 from contextvars import ContextVar
 
+from django.http import HttpResponseServerError
+from django.template import loader
+
 from prm.tenancy.context import get_current_tenant
 
 REQUEST_ID_HEADER = "X-Request-ID"
@@ -49,3 +52,10 @@ class LogContextFilter(logging.Filter):
         record.tenant = tenant.slug if tenant is not None else NONE
         record.request_id = _request_id.get()
         return True
+
+
+def server_error(request):
+    """The 500 page, naming the request id under which the error was logged (no context processors: the
+    error may come from one)."""
+    body = loader.get_template("500.html").render({"request_id": getattr(request, "request_id", NONE)})
+    return HttpResponseServerError(body)

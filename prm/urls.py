@@ -3,6 +3,8 @@
 from django.urls import include, path
 from django.views.i18n import set_language
 
+handler500 = "prm.request_context.server_error"
+
 urlpatterns = [
     path("", include("prm.portal.urls")),
     path("accounts/", include("allauth.urls")),

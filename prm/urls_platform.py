@@ -24,6 +24,7 @@ def forbidden(request, exception=None):
 
 handler404 = not_found
 handler403 = forbidden
+handler500 = "prm.request_context.server_error"
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="admin:index"), name="platform_home"),

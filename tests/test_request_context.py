@@ -10,6 +10,7 @@ import pytest
 from django.urls import path
 
 from prm.request_context import LogContextFilter
+from prm.urls import handler500  # noqa: F401 - this module stands in for the portal URLconf
 from prm.urls import urlpatterns as portal_urlpatterns
 
 
@@ -40,6 +41,7 @@ def test_an_error_in_a_view_is_logged_with_its_traceback_tenant_and_request_id(w
     logged = log_output.getvalue()
     assert response.status_code == 500
     assert response["X-Request-ID"] == "req-42.a:b"
+    assert "<code>req-42.a:b</code>" in response.content.decode()  # the 500 page names it
     assert "ERROR django.request tenant=acme request=req-42.a:b Internal Server Error: /boom/" in logged
     assert "Traceback (most recent call last):" in logged
     assert "RuntimeError: the view broke" in logged
