@@ -13,12 +13,23 @@ class PosConfig(AppConfig):
     def ready(self):
         """What POS adds to the core (prm/modules.py; docs/architecture.md, "The module contract")."""
         from pos.demo import seed_pos_demo
-        from prm.modules import register_beat_entries, register_demo_seeder, register_file_purpose, register_nav_link
+        from prm.modules import (
+            register_beat_entries,
+            register_demo_seeder,
+            register_exempt_index,
+            register_file_purpose,
+            register_nav_link,
+        )
 
         register_nav_link(label=_("POS data"), url_name="pos:import_list", audience="vendor")
         register_nav_link(label=_("Sales reports"), url_name="pos:import_list", audience="partner")
         register_file_purpose(IMPORT_FILE_PURPOSE, _("Sales-out report"))
         register_demo_seeder(seed_pos_demo)
+        register_exempt_index(
+            table="pos_posline",
+            index="pos_line_date_brin",
+            reason="BRIN on the append-only lines' date: a few pages per load, whatever the tenant",
+        )
         register_beat_entries(
             {
                 "requeue-stalled-pos-imports": {

@@ -12,6 +12,7 @@ from prm.celery import app as celery_app
 _demo_seeders = []
 _file_purposes = {}
 _nav_links = []
+_exempt_indexes = {}
 
 
 def register_demo_seeder(seeder):
@@ -63,3 +64,14 @@ def register_nav_link(*, label, url_name, audience):
 
 def nav_links(audience):
     return [link for link in _nav_links if link.audience == audience]
+
+
+def register_exempt_index(*, table, index, reason):
+    """An index of a module's tenant table that need not start with `tenant` (the tenancy system check,
+    prm.tenancy.checks): a BRIN index of an append-only table, say, with the reason why."""
+    _exempt_indexes[(table, index)] = reason
+
+
+def exempt_indexes():
+    """{(table, index name): reason} of every registered exemption: the one list the check reads."""
+    return dict(_exempt_indexes)

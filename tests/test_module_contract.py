@@ -23,8 +23,9 @@ from prm.tenancy.context import tenant_scope
 ROOT = Path(__file__).resolve().parent.parent
 MODULES = ("pos", "partners", "dealreg", "mdf", "incentives", "inventory", "analytics")
 COMPOSITION_ROOT = {ROOT / "prm" / "urls.py", ROOT / "prm" / "settings.py"}
-# A module's dotted path ("pos.tasks.x") or URL namespace ("pos:import_list") inside any string literal.
-DOTTED_MODULE_NAME = re.compile(rf"(?<![\w.])({'|'.join(MODULES)})[.:][A-Za-z_]")
+# A module's dotted path ("pos.tasks.x"), URL namespace ("pos:import_list") or table ("pos_posline") inside any
+# string literal.
+DOTTED_MODULE_NAME = re.compile(rf"(?<![\w.])({'|'.join(MODULES)})[.:_][A-Za-z_]")
 
 
 def names_of_modules_in(source):
@@ -43,12 +44,15 @@ def test_the_check_finds_imports_and_dotted_strings_but_not_prose():
     source = (
         "import pos.models\nfrom analytics import x\nfrom prm import partners_view\n"
         "T = 'pos.tasks.run'\nU = reverse('pos:import_list')\nV = 'partners@acme.test, our partners: all'\n"
+        "W = ('pos_posline', 'pos_line_date_brin')\n"
     )
     assert names_of_modules_in(source) == [
         (1, "import pos.models"),
         (2, "import analytics"),
         (4, "pos.tasks.run"),
         (5, "pos:import_list"),
+        (7, "pos_line_date_brin"),
+        (7, "pos_posline"),
     ]
 
 
@@ -56,7 +60,8 @@ def test_the_core_names_no_module_outside_the_composition_root():
     offenders = [
         f"{path.relative_to(ROOT)}:{line}: {what}"
         for path in sorted((ROOT / "prm").rglob("*.py"))
-        if path not in COMPOSITION_ROOT
+        # Migrations are history: the first files migration still lists a purpose POS registers today.
+        if path not in COMPOSITION_ROOT and "migrations" not in path.parts
         for line, what in names_of_modules_in(path.read_text())
     ]
     assert offenders == []

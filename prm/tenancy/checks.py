@@ -3,7 +3,7 @@ tests/tenancy/test_checks.py).
 
 - Every unique constraint and every B-tree index of a tenant table starts with `tenant` (Citus needs the
   distribution column in every unique key; a lookup inside a tenant starts with it anyway). Primary keys are
-  exempt, and so are the indexes listed in `EXEMPT_INDEXES`, with the reason.
+  exempt, and so are the indexes a module registers with `prm.modules.register_exempt_index`, with the reason.
 - Every relation between two tenant tables is a `TenantForeignKey` (prm.tenancy.fields), and only those are.
 - Every writable related field of a serializer or form that points to a tenant table is scoped: a
   `ScopedRelatedField` (resolved through the tenant-scoped manager per request) in serializers; in forms a
@@ -24,13 +24,9 @@ from django.db.models.expressions import F
 from django.urls import get_resolver
 from django.utils.module_loading import module_has_submodule
 
+from prm.modules import exempt_indexes
 from prm.tenancy.fields import TenantForeignKey
 from prm.tenancy.models import TenantModel
-
-# Indexes of tenant tables that need not start with `tenant`: (table, index name) → why.
-EXEMPT_INDEXES = {
-    ("pos_posline", "pos_line_date_brin"): "BRIN on the append-only lines' date: a few pages per load, any tenant",
-}
 
 
 def is_tenant_model(model):
@@ -71,14 +67,14 @@ def _schema_errors(model):
                 Error(f"{label}: unique_together {together} does not start with tenant.", obj=model, id="tenancy.E001")
             )
     for index in model._meta.indexes:
-        if (table, index.name) in EXEMPT_INDEXES:
+        if (table, index.name) in exempt_indexes():
             continue
         is_checked_kind = isinstance(index, BrinIndex) or type(index) is models.Index  # B-tree (and BRIN)
         if is_checked_kind and not _starts_with_tenant(_index_columns(index)):
             errors.append(
                 Error(
                     f"{label}: index {index.name} does not start with tenant.",
-                    hint="Put tenant first, or list it in prm.tenancy.checks.EXEMPT_INDEXES with the reason.",
+                    hint="Put tenant first, or register it with prm.modules.register_exempt_index and the reason.",
                     obj=model,
                     id="tenancy.E002",
                 )

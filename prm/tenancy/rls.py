@@ -42,9 +42,9 @@ def _constraint_exists(cursor, table, name):
 def tenant_foreign_keys(model):
     """(column, target table) for each foreign key of `model` to another tenant table.
 
-    A foreign key declared with db_constraint=False gets no constraint at all: that is for bulk tables (POS
+    A foreign key declared with db_constraint=False gets no constraint at all: that is for bulk tables (sales-out
     lines) whose references are resolved by set-based joins inside the tenant, where a per-row check would
-    dominate the load time (bench/pos_import.py). Their rows are still confined to the tenant by RLS."""
+    dominate the load time (bench/). Their rows are still confined to the tenant by RLS."""
     for field in model._meta.concrete_fields:
         if (
             field.many_to_one
