@@ -35,21 +35,26 @@ def apply_tenant_setting(connection, raw_cursor, tenant_id):
     setattr(connection, _CACHE_ATTR, tenant_id)
 
 
-def _setting_cursor(connection, raw_cursor):
-    """The cursor the setting is made on. On a named (server-side, `.iterator()`) cursor `execute` only DECLAREs
-    its statement: the set_config would never run, and the query after it would see no tenant row."""
-    return connection.connection.cursor() if isinstance(raw_cursor, ServerCursor) else raw_cursor
+def _set_tenant(connection, raw_cursor, tenant_id):
+    """Make the setting before the statement of `raw_cursor`. A named (server-side, `.iterator()`) cursor's
+    `execute` only DECLAREs its statement, so the setting would never run there and the query after it would see
+    no tenant row: it is made on a plain cursor instead."""
+    if isinstance(raw_cursor, ServerCursor):
+        with connection.connection.cursor() as plain_cursor:  # closed at once: one per server-side statement
+            apply_tenant_setting(connection, plain_cursor, tenant_id)
+    else:
+        apply_tenant_setting(connection, raw_cursor, tenant_id)
 
 
 def tenant_execute_wrapper(execute, sql, params, many, context):
     tenant_id = current_tenant_id()
     connection = context["connection"]
-    raw_cursor = _setting_cursor(connection, context["cursor"].cursor)
+    raw_cursor = context["cursor"].cursor
     if connection.get_autocommit():
         if tenant_id is None:
             return execute(sql, params, many, context)
         with transaction.atomic(using=connection.alias):
-            apply_tenant_setting(connection, raw_cursor, tenant_id)
+            _set_tenant(connection, raw_cursor, tenant_id)
             return execute(sql, params, many, context)
     status = connection.connection.info.transaction_status
     if status == TransactionStatus.IDLE:
@@ -58,7 +63,7 @@ def tenant_execute_wrapper(execute, sql, params, many, context):
     # error being rolled back (the next statement after the rollback sets it, the cache being unknown then).
     if status != TransactionStatus.INERROR and getattr(connection, _CACHE_ATTR, None) != tenant_id:
         # Also clears the setting when the scope was left inside a transaction that had one.
-        apply_tenant_setting(connection, raw_cursor, tenant_id)
+        _set_tenant(connection, raw_cursor, tenant_id)
     result = execute(sql, params, many, context)
     if isinstance(sql, str) and sql.startswith("ROLLBACK TO SAVEPOINT"):
         # A rolled-back savepoint may have undone a set_config made after it: set it again next time.
