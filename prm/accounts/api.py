@@ -130,9 +130,11 @@ class InvitationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins
 
     def perform_create(self, serializer):
         data = serializer.validated_data
-        partner_org = data.get("partner_org") or self.membership.partner_org
         serializer.instance, _token = services.invitation_create(
-            actor_membership=self.membership, email=data["email"], role=data["role"], partner_org=partner_org
+            actor_membership=self.membership,
+            email=data["email"],
+            role=data["role"],
+            partner_org=data.get("partner_org"),
         )
 
     @extend_schema(request=None, responses=InvitationSerializer, summary="Withdraw an open invitation")

@@ -301,7 +301,8 @@ def partner_org_change_status(*, actor_membership, org, to, reason=""):
 
 @transaction.atomic
 def invitation_create(*, actor_membership, email, role, partner_org=None):
-    """Invite `email` with `role`. Returns (invitation, token); the token is e-mailed and only its hash stored."""
+    """Invite `email` with `role`. Returns (invitation, token); the token is e-mailed and only its hash stored.
+    A partner admin who names no organisation invites into his own."""
     from prm.accounts.tasks import send_invitation_email
 
     email = (email or "").strip().lower()
@@ -309,12 +310,14 @@ def invitation_create(*, actor_membership, email, role, partner_org=None):
         raise DomainError("Enter a valid e-mail address.", code="invalid_email")
     if role not in Role.values:
         raise DomainError(f"{role!r} is not a role.", code="invalid_role")
+    partner_org = partner_org or actor_membership.partner_org
     if role in PARTNER_ROLES and partner_org is None:
         raise DomainError("A partner role needs a partner organisation.", code="partner_org_required")
     if role in VENDOR_ROLES:
         partner_org = None
-    if not can_invite(actor_membership, role=role, partner_org=partner_org):
-        raise DomainError("You may not invite someone with this role.", code="forbidden", status=403)
+    require(
+        can_invite(actor_membership, role=role, partner_org=partner_org), "You may not invite someone with this role."
+    )
     if Membership.objects.filter(user__email=email, is_active=True).exists():
         raise DomainError(f"{email} is already a member of this portal.", code="already_member")
     # An expired invitation is not open any more, but the one-open-invitation index still counts it (it cannot

@@ -100,13 +100,12 @@ def user_list(request):
     viewer = request.membership
     form = InvitationForm(request.POST or None, viewer=viewer, initial={"partner_org": request.GET.get("partner_org")})
     if request.method == "POST" and form.is_valid():
-        org = form.cleaned_data.get("partner_org") or viewer.partner_org
         try:
             invitation, _token = services.invitation_create(
                 actor_membership=viewer,
                 email=form.cleaned_data["email"],
                 role=form.cleaned_data["role"],
-                partner_org=org,
+                partner_org=form.cleaned_data.get("partner_org"),
             )
         except DomainError as exc:
             apply_domain_error(form, exc)
