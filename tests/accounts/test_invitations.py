@@ -601,3 +601,16 @@ def test_only_someone_who_may_send_an_invitation_may_withdraw_it(world):
 
         invitation.refresh_from_db()
         assert invitation.status == "revoked"
+
+
+def test_a_partner_admin_who_names_no_organisation_invites_into_his_own(world):
+    with tenant_scope(world.tenant_a):
+        invitation, _token = invitation_create(
+            actor_membership=membership_of(world.pat, world.tenant_a), email="rep2@alpha.test", role=Role.PARTNER_USER
+        )
+        assert invitation.partner_org == world.org1
+        with pytest.raises(DomainError) as refused:  # a channel manager has no organisation to default to
+            invitation_create(
+                actor_membership=membership_of(world.bob, world.tenant_a), email="rep3@x.test", role=Role.PARTNER_USER
+            )
+        assert refused.value.code == "partner_org_required"
