@@ -39,7 +39,7 @@ def timed(label, n, fn):
     fn()
     elapsed = time.perf_counter() - start
     per_query = elapsed / n * 1e6
-    print(f"{label:<22} {n:>7} queries  {elapsed:7.3f} s  {per_query:8.1f} µs/query")
+    print(f"{label:<22} {n:>7} queries  {elapsed:7.2f} s  {per_query:8.1f} µs/query")
     return per_query
 
 
