@@ -48,9 +48,12 @@ class LogContextFilter(logging.Filter):
     """Adds `tenant` (the slug in scope, or "-") and `request_id` ("-" outside a request) to every record."""
 
     def filter(self, record):
-        tenant = get_current_tenant()
-        record.tenant = tenant.slug if tenant is not None else NONE
-        record.request_id = _request_id.get()
+        # django.request logs a 4xx/5xx answer after the middleware has left (its scope and id are reset then),
+        # passing the request along: read them from it.
+        request = getattr(record, "request", None)
+        tenant = getattr(request, "tenant", None) or get_current_tenant()
+        record.tenant = getattr(tenant, "slug", NONE)
+        record.request_id = getattr(request, "request_id", None) or _request_id.get()
         return True
 
 

@@ -48,6 +48,12 @@ def test_an_error_in_a_view_is_logged_with_its_traceback_tenant_and_request_id(w
     assert "s3cret-query" not in logged and client.cookies["sessionid"].value not in logged
 
 
+def test_a_refused_request_is_logged_with_its_tenant_and_request_id(world, log_output):
+    world.client(world.alice).get("/partner-orgs/?search=%00", HTTP_X_REQUEST_ID="req-400")
+
+    assert "WARNING django.request tenant=acme request=req-400 Bad Request: /partner-orgs/" in log_output.getvalue()
+
+
 @pytest.mark.parametrize("sent", ["", "x" * 65, "forged\r\nERROR fake line", "a b", "é"])
 def test_a_request_id_that_is_missing_or_unsafe_is_replaced_by_a_new_one(world, sent):
     response = world.client(world.alice).get("/", HTTP_X_REQUEST_ID=sent)
