@@ -146,7 +146,9 @@ class PosImport(TenantModel):
     attempts = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
-    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)  # when the latest attempt started
+    # When the job's message was last sent again by the stalled-job check (else it was sent when created).
+    sent_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -164,6 +166,12 @@ class PosImport(TenantModel):
                 name="pos_import_same_file_once",
             )
         ]
+
+    @property
+    def load_restarted(self):
+        """Whether the load started again after an earlier one stopped unfinished (its worker died, or a transient
+        error): an attempt is counted only by a delivery that holds the job's lock and starts the load."""
+        return self.attempts > 1
 
     def __str__(self):
         name = self.file.original_name if self.file_id else self.get_source_display()

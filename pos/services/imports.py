@@ -3,12 +3,21 @@
 import hashlib
 import logging
 import time
+from contextlib import contextmanager
 from datetime import timedelta
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import IntegrityError, InterfaceError, OperationalError, connection, transaction
-from django.db.models import F, Q
+from django.db import (
+    DEFAULT_DB_ALIAS,
+    IntegrityError,
+    InterfaceError,
+    OperationalError,
+    connection,
+    connections,
+    transaction,
+)
+from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -32,11 +41,14 @@ logger = logging.getLogger(__name__)
 
 API_MAX_LINES = 10_000
 PROGRESS_TTL = 24 * 3600
+# A queued job whose lock is free is sent again once this long after it was last sent (its message may be lost).
 STALLED_AFTER = timedelta(minutes=10)
-# A claimed job takes its lock within milliseconds: running for longer with its lock free, its worker died (or waits
-# to retry a transient error: sent again, the job is still loaded once).
-ORPHANED_AFTER = timedelta(seconds=2)
-JOB_LOCK_WAIT = "60s"
+# Loads of one job started at most this many times (a worker died or a transient error each time): then it fails.
+MAX_ATTEMPTS = 5
+TOO_MANY_ATTEMPTS = (
+    f"The load was started {MAX_ATTEMPTS} times and never finished; nothing was loaded. "
+    "Upload the file again; if it stops again, the portal's team has the details."
+)
 
 REJECT_REASONS = {
     "wrong_column_count": "The line does not have as many columns as the header.",
@@ -341,27 +353,29 @@ def _job_lock_name(import_id):
 
 
 def _job_is_being_loaded(import_id):
-    """Whether a session holds the job's lock right now: a worker loading it (or a dead worker's connection
-    PostgreSQL has not let go of yet)."""
+    """Whether a session holds the job's lock right now: a worker is loading it."""
     with connection.cursor() as cursor:
         cursor.execute(JOB_LOCK_HELD_SQL, [_job_lock_name(import_id)])
         return cursor.fetchone()[0]
 
 
-def _lock_job(import_id):
-    """Only one worker loads a job: a transaction-scoped advisory lock, released when the loading transaction
-    ends, or when its worker dies — once PostgreSQL notices, which can be after the statement the dead
-    worker's connection was running: the lock is therefore awaited JOB_LOCK_WAIT before the job is left to
-    the worker holding it. False when it could not be had."""
-    with connection.cursor() as cursor:
-        try:
-            with transaction.atomic():
-                cursor.execute("SELECT set_config('lock_timeout', %s, true)", [JOB_LOCK_WAIT])
-                cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 42))", [_job_lock_name(import_id)])
-        except OperationalError:  # lock_timeout: another worker is loading it
-            return False
-        cursor.execute("SELECT set_config('lock_timeout', '0', true)")  # the partner lock below waits its turn
-    return True
+TRY_JOB_LOCK_SQL = "SELECT pg_try_advisory_xact_lock(hashtextextended(%s, 42))"
+
+
+@contextmanager
+def _job_lock(import_id):
+    """Yields whether this delivery holds the job's lock (only one delivery loads a job), tried without waiting.
+    It is taken on a connection of its own, in a transaction kept open until the load is over, so that the claim
+    commits while the lock is held (a transaction-level lock: safe behind a transaction-pooling PgBouncer). Let go
+    when the load ends, or when its worker dies: PostgreSQL ends an idle session whose client is gone at once."""
+    holder = connections.create_connection(DEFAULT_DB_ALIAS)
+    try:
+        holder.set_autocommit(False)
+        with holder.cursor() as cursor:
+            cursor.execute(TRY_JOB_LOCK_SQL, [_job_lock_name(import_id)])
+            yield cursor.fetchone()[0]
+    finally:
+        holder.close()
 
 
 def _lock_partner(partner_org_id):
@@ -416,27 +430,50 @@ def _tell_uploader(pos_import):
 
 
 def pos_import_run(*, import_id):
-    """Load a queued job (the Celery task calls this). Idempotent: a finished job is left alone, a job whose
-    worker died is loaded again from the start (its transaction never committed), and a job another worker
-    is loading right now is skipped. Returns the job, or None when there was nothing to do."""
-    now = timezone.now()
-    claimed = PosImport.objects.filter(
-        pk=import_id, status__in=[PosImport.Status.QUEUED, PosImport.Status.RUNNING]
-    ).update(
-        status=PosImport.Status.RUNNING,
-        attempts=F("attempts") + 1,
-        started_at=Coalesce("started_at", now),
-        heartbeat_at=now,
+    """Load a queued job (the Celery task calls this). Idempotent: a delivery first tries the job's lock; one that
+    finds it taken is a duplicate (a live session is loading the job) and leaves the job alone. Under the lock, a
+    finished job is left alone and a job whose worker died is loaded again from the start (its transaction never
+    committed). Returns the job, or None when there was nothing to do."""
+    with _job_lock(import_id) as held:
+        if not held:
+            return None
+        pos_import = _claim(import_id)
+        return None if pos_import is None else _load_claimed(pos_import)
+
+
+def _claim(import_id):
+    """Under the job's lock: a queued or running job becomes running, one attempt more (each attempt is a load that
+    started). None when there is nothing to load: the job is finished, failed for too many attempts, or waits for
+    a mapping again (its template was deleted)."""
+    pos_import = (
+        PosImport.objects.select_related("mapping", "file", "uploaded_by")
+        .filter(pk=import_id, status__in=[PosImport.Status.QUEUED, PosImport.Status.RUNNING])
+        .first()
     )
-    if not claimed:
+    if pos_import is None:
         return None
+    if pos_import.attempts >= MAX_ATTEMPTS:
+        _fail(import_id, "too_many_attempts", TOO_MANY_ATTEMPTS)
+        return None
+    if pos_import.mapping is None:
+        pos_import.status = PosImport.Status.NEEDS_MAPPING
+        pos_import.save(update_fields=["status"])
+        record(action="pos_import.needs_mapping", obj=pos_import, after={"status": pos_import.status})
+        return None
+    now = timezone.now()
+    pos_import.status = PosImport.Status.RUNNING
+    pos_import.attempts += 1
+    pos_import.started_at = pos_import.started_at or now
+    pos_import.heartbeat_at = now
+    pos_import.save(update_fields=["status", "attempts", "started_at", "heartbeat_at"])
+    return pos_import
+
+
+def _load_claimed(pos_import):
+    import_id = pos_import.pk
     try:
         with transaction.atomic():
-            if not _lock_job(import_id):
-                return None
-            pos_import = PosImport.objects.select_related("mapping", "file", "uploaded_by").get(pk=import_id)
-            if pos_import.status != PosImport.Status.RUNNING or pos_import.mapping is None:
-                return None
+            # A dead worker's load may still run its last statement: it holds this lock until then.
             _lock_partner(pos_import.partner_org_id)
             progress = ImportProgress(import_id, pos_import.file.size)
             result = _load(pos_import, progress)
@@ -447,7 +484,7 @@ def pos_import_run(*, import_id):
     except FileUnreadable as exc:
         _fail(import_id, exc.code, exc.message)
     except (OperationalError, InterfaceError):
-        raise  # transient: the task retries; the job stays running and is loaded again
+        raise  # transient: the task retries; the job stays running and is loaded again (up to MAX_ATTEMPTS)
     except Exception:
         logger.exception("POS import %s failed", import_id)
         _fail(
@@ -514,25 +551,24 @@ def pos_lines_submit(*, actor_membership, lines, partner_org=None):
 
 def pos_imports_requeue_stalled(*, queued_for=STALLED_AFTER):
     """Send again the current tenant's jobs whose worker is gone, and return their ids:
-    - a running job whose lock no session holds, claimed more than ORPHANED_AFTER ago: the loading transaction
-      holds the lock, so a free lock means its worker died (a dead worker's connection lets go of the lock once
-      PostgreSQL notices, after the statement it was running);
-    - a job queued for `queued_for` whose lock no session holds (its message may be lost).
-    A long load keeps its lock and is left to its worker. Never loaded twice: the load runs under the lock and
-    starts only on a running job with nothing loaded (its transaction never committed)."""
+    - a running job whose lock no session holds: its worker holds the lock from before its claim to the end of
+      the load, so a free lock means the worker died (or stopped on a transient error; its retry is a duplicate);
+    - a queued job whose lock no session holds, last sent `queued_for` ago (its message may be lost): sent again
+      at most once per `queued_for`, so a backlog does not fill the queue with copies.
+    A long load keeps its lock and is left to its worker. A copy delivered while the job is loading is ignored;
+    the job is never loaded twice: the load runs under the lock, on a job whose earlier transaction never
+    committed, and at most MAX_ATTEMPTS times."""
     from pos.tasks import run_pos_import
 
     now = timezone.now()
     candidates = (
-        PosImport.objects.annotate(last_seen=Coalesce("heartbeat_at", "created_at"))
-        .filter(
-            Q(status=PosImport.Status.RUNNING, last_seen__lte=now - ORPHANED_AFTER)
-            | Q(status=PosImport.Status.QUEUED, last_seen__lte=now - queued_for)
-        )
+        PosImport.objects.annotate(last_sent=Coalesce("sent_at", "created_at"))
+        .filter(Q(status=PosImport.Status.RUNNING) | Q(status=PosImport.Status.QUEUED, last_sent__lte=now - queued_for))
         .values_list("pk", flat=True)
     )
+    ids = [pk for pk in candidates if not _job_is_being_loaded(pk)]
+    PosImport.objects.filter(pk__in=ids).update(sent_at=now)
     tenant_id = str(require_current_tenant().pk)
-    ids = [str(pk) for pk in candidates if not _job_is_being_loaded(pk)]
     for import_id in ids:
-        run_pos_import.delay(tenant_id=tenant_id, import_id=import_id)
-    return ids
+        run_pos_import.delay(tenant_id=tenant_id, import_id=str(import_id))
+    return [str(pk) for pk in ids]

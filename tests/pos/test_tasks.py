@@ -1,11 +1,12 @@
 """Background entry points of the POS module: the task is idempotent, and the beat job re-sends jobs whose
 worker died, for every tenant."""
 
-import threading
+import time
 from datetime import timedelta
 
 import psycopg
-from django.db import connection
+import pytest
+from django.db import OperationalError, connection
 from django.utils import timezone
 
 from pos.models import PosImport, PosLine
@@ -96,50 +97,41 @@ def _queued_import(world, django_capture_on_commit_callbacks):
         )
 
 
-def test_a_job_another_worker_is_loading_is_left_to_it(world, catalog, django_capture_on_commit_callbacks, monkeypatch):
-    monkeypatch.setattr(imports, "JOB_LOCK_WAIT", "300ms")
+def test_a_duplicate_delivery_while_another_worker_loads_leaves_the_job_alone_at_once(
+    world, catalog, django_capture_on_commit_callbacks
+):
+    """No claim before the lock: no attempt counted, the claim's time kept, no wait, and no "worker stopped" banner
+    for a job whose worker never stopped."""
     queued = _queued_import(world, django_capture_on_commit_callbacks)
+    claimed_at = timezone.now() - timedelta(minutes=5)
+    with tenant_scope(world.tenant_a):  # claimed by the worker loading it
+        PosImport.objects.filter(pk=queued.pk).update(
+            status=PosImport.Status.RUNNING, heartbeat_at=claimed_at, attempts=1
+        )
     holder = _another_workers_connection_holding_the_lock_of(queued)
     try:
+        started = time.monotonic()
         with tenant_scope(world.tenant_a):
             assert imports.pos_import_run(import_id=queued.pk) is None
+        assert time.monotonic() - started < 2
+        with tenant_scope(world.tenant_a):
             queued.refresh_from_db()
-            assert queued.status == PosImport.Status.RUNNING and queued.lines_read == 0
+            assert (queued.status, queued.attempts, queued.heartbeat_at) == (PosImport.Status.RUNNING, 1, claimed_at)
             assert not PosLine.objects.filter(pos_import=queued).exists()
+        page = world.client(world.pat).get(f"/pos/imports/{queued.pk}/").content.decode()
+        assert "The worker loading this file stopped" not in page
     finally:
         holder.close()
 
 
-def test_a_resent_job_waits_for_the_dead_workers_connection_to_let_go(
+def test_a_running_import_whose_lock_is_free_is_resent_however_recent_its_claim_and_the_page_says_so(
     world, catalog, django_capture_on_commit_callbacks
 ):
-    """A killed worker's connection keeps the job's lock until PostgreSQL notices, after its running statement:
-    the job sent again meanwhile waits for it instead of being dropped."""
-    queued = _queued_import(world, django_capture_on_commit_callbacks)
-    holder = _another_workers_connection_holding_the_lock_of(queued)
-    threading.Timer(0.5, holder.close).start()
-
-    with tenant_scope(world.tenant_a):
-        loaded = imports.pos_import_run(import_id=queued.pk)
-        assert loaded is not None and loaded.status == PosImport.Status.COMPLETED
-        assert PosLine.objects.filter(pos_import=queued).count() == 1
-
-
-def test_a_running_import_whose_lock_is_free_is_resent_seconds_after_its_claim_and_the_page_says_so(
-    world, catalog, django_capture_on_commit_callbacks
-):
-    """No waiting for a silence of minutes: the lock tells that the worker died (the beat job runs every 30 s,
-    and a worker checks at start-up)."""
+    """No waiting for a silence: the worker takes the lock before its claim, so a running job with a free lock
+    lost its worker (the beat job runs every 30 s, and a worker checks at start-up)."""
     orphaned = _queued_import(world, django_capture_on_commit_callbacks)
     with tenant_scope(world.tenant_a):
-        just_claimed = pos_import_create(
-            actor_membership=membership(world, world.pat), upload=csv_file(BODY.replace("INV-1", "INV-3"))
-        )
         PosImport.objects.filter(pk=orphaned.pk).update(
-            status=PosImport.Status.RUNNING, heartbeat_at=timezone.now() - timedelta(seconds=15), attempts=1
-        )
-        # Claimed a moment ago: its worker is about to take the lock.
-        PosImport.objects.filter(pk=just_claimed.pk).update(
             status=PosImport.Status.RUNNING, heartbeat_at=timezone.now(), attempts=1
         )
 
@@ -153,5 +145,65 @@ def test_a_running_import_whose_lock_is_free_is_resent_seconds_after_its_claim_a
     page = world.client(world.pat).get(f"/pos/imports/{orphaned.pk}/").content.decode()
     resumed = orphaned.heartbeat_at.strftime("%Y-%m-%d %H:%M:%S")
     assert f"The worker loading this file stopped; the load was started again from the beginning at {resumed}" in page
-    first_try = world.client(world.pat).get(f"/pos/imports/{just_claimed.pk}/").content.decode()
-    assert "The worker loading this file stopped" not in first_try
+
+
+def test_a_first_load_shows_no_restart_banner(world, catalog, django_capture_on_commit_callbacks):
+    pos_import = run_import(world, csv_file(BODY), capture=django_capture_on_commit_callbacks)
+    page = world.client(world.pat).get(f"/pos/imports/{pos_import.pk}/").content.decode()
+    assert pos_import.attempts == 1 and "The worker loading this file stopped" not in page
+
+
+def test_a_queued_backlog_is_sent_again_once_per_ten_minutes_not_on_every_check(
+    world, catalog, django_capture_on_commit_callbacks, monkeypatch
+):
+    queued = _queued_import(world, django_capture_on_commit_callbacks)
+    sent = []
+    monkeypatch.setattr(run_pos_import, "delay", lambda **kwargs: sent.append(kwargs["import_id"]))
+    with tenant_scope(world.tenant_a):
+        PosImport.objects.filter(pk=queued.pk).update(created_at=timezone.now() - timedelta(minutes=11))
+        first_check = imports.pos_imports_requeue_stalled()
+        next_check = imports.pos_imports_requeue_stalled()  # 30 s later: still in the queue, not sent again
+        PosImport.objects.filter(pk=queued.pk).update(sent_at=timezone.now() - timedelta(minutes=11))
+        ten_minutes_later = imports.pos_imports_requeue_stalled()
+
+    assert (first_check, next_check, ten_minutes_later) == ([str(queued.pk)], [], [str(queued.pk)])
+    assert sent == [str(queued.pk)] * 2
+
+
+def test_a_load_that_keeps_stopping_fails_after_max_attempts_and_the_page_says_so(
+    world, catalog, django_capture_on_commit_callbacks, monkeypatch
+):
+    queued = _queued_import(world, django_capture_on_commit_callbacks)
+
+    def transient_error(*_args):
+        raise OperationalError("the server closed the connection")
+
+    monkeypatch.setattr(imports, "_load", transient_error)
+    with tenant_scope(world.tenant_a):
+        for _ in range(imports.MAX_ATTEMPTS):
+            with pytest.raises(OperationalError):
+                imports.pos_import_run(import_id=queued.pk)
+        queued.refresh_from_db()
+        assert (queued.status, queued.attempts) == (PosImport.Status.RUNNING, imports.MAX_ATTEMPTS)
+
+        assert imports.pos_imports_requeue_stalled() == [str(queued.pk)]  # sent once more: it fails, not loads
+
+        queued.refresh_from_db()
+        assert (queued.status, queued.error_code, queued.attempts) == ("failed", "too_many_attempts", 5)
+        assert imports.pos_imports_requeue_stalled() == []
+    page = world.client(world.pat).get(f"/pos/imports/{queued.pk}/").content.decode()
+    assert "The load was started 5 times and never finished" in page
+
+
+def test_a_job_whose_template_was_deleted_waits_for_a_mapping_instead_of_staying_running(
+    world, catalog, django_capture_on_commit_callbacks
+):
+    queued = _queued_import(world, django_capture_on_commit_callbacks)
+    with tenant_scope(world.tenant_a):
+        PosImport.objects.filter(pk=queued.pk).update(mapping=None)
+
+        assert imports.pos_import_run(import_id=queued.pk) is None
+
+        queued.refresh_from_db()
+        assert (queued.status, queued.attempts) == (PosImport.Status.NEEDS_MAPPING, 0)
+        assert imports.pos_imports_requeue_stalled() == []
