@@ -53,6 +53,8 @@ def rows_in_own_transaction(rows):
     match no row. Inside the transaction Django declares the `.iterator()` server-side cursor WITHOUT HOLD, so it
     lives and dies with that transaction, as a transaction-pooling PgBouncer requires (docs/deployment.md).
     Consumed within the request (XLSX), the transaction is a savepoint of the request's.
+    The scope is held across `yield`: right under WSGI (gunicorn's sync workers read the whole body in one thread
+    and context); an ASGI server, which may resume the generator in another context, would need another way.
     """
     tenant = require_current_tenant()
 
