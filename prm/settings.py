@@ -258,6 +258,15 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["prm.api.permissions.IsTenantMember"],
+    # Per API token, or per membership for a session (prm.api.throttling): 429 with Retry-After beyond either.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "prm.api.throttling.BurstRateThrottle",
+        "prm.api.throttling.SustainedRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "burst": env("PRM_API_THROTTLE_BURST", "120/min"),
+        "sustained": env("PRM_API_THROTTLE_SUSTAINED", "5000/hour"),
+    },
     "DEFAULT_PAGINATION_CLASS": "prm.api.pagination.Pagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": [

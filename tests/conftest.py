@@ -19,6 +19,7 @@ from django.db import connections
 from django.test import Client
 from django.test.testcases import LiveServerThread
 from django.test.utils import setup_databases, teardown_databases
+from rest_framework.settings import api_settings
 
 from prm.accounts.models import Role
 from prm.celery import app as celery_app
@@ -40,6 +41,13 @@ def caches_in_redis_database(number, **options):
 settings.CACHES = caches_in_redis_database(os.environ.get("PRM_TEST_REDIS_DB", "15"))
 celery_app.conf.task_always_eager = True
 celery_app.conf.task_eager_propagates = True
+# API rates no test reaches (the schema fuzzer sends thousands of requests with one token); the throttle's own
+# tests lower them (tests/api/test_throttling.py). api_settings may have read REST_FRAMEWORK already: read it again.
+settings.REST_FRAMEWORK = {
+    **settings.REST_FRAMEWORK,
+    "DEFAULT_THROTTLE_RATES": {"burst": "1000000/min", "sustained": "1000000/day"},
+}
+api_settings.reload()
 
 
 def _use_role(user, password):
