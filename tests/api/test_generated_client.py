@@ -63,7 +63,7 @@ def fetch_schema(portal, path):
 
 
 def generate_client(schema_path, folder):
-    """The generated package, imported under a name of its own (removed from sys.modules by the caller)."""
+    """Generates a package of a name of its own in `folder` and puts `folder` on sys.path; returns the name."""
     package = f"prm_client_{uuid.uuid4().hex[:12]}"
     config = folder / "generator.yaml"
     config.write_text(GENERATOR_CONFIG)
