@@ -14,6 +14,7 @@ from pos.services.imports import column_mapping_save, pos_import_create, pos_lin
 from pos.services.mappings import column_mapping_delete, column_mapping_update
 from prm.accounts.models import PartnerOrg
 from prm.api.fields import ScopedRelatedField
+from prm.api.idempotency import idempotent
 from prm.api.views import TenantViewSet
 from prm.exports import streaming_csv_response
 
@@ -73,6 +74,7 @@ class PosImportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantV
     def scoped_queryset(self):
         return selectors.visible_imports(self.membership)
 
+    @idempotent
     @extend_schema(
         request={"multipart/form-data": PosImportUploadSerializer},
         responses={202: PosImportSerializer},
@@ -179,6 +181,7 @@ class PosLineViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantVie
     def scoped_queryset(self):
         return selectors.visible_lines(self.membership)
 
+    @idempotent
     @extend_schema(
         request=PosLinesSubmitSerializer,
         responses={

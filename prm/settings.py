@@ -311,6 +311,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "prm.accounts.tasks.clear_expired_sessions",
         "schedule": crontab(hour=3, minute=17),
     },
+    "purge-expired-idempotency-keys": {
+        "task": "prm.api.tasks.purge_expired_idempotency_keys",
+        "schedule": crontab(hour=3, minute=47),
+    },
 }
 
 # Every record (errors with their traceback) on stdout with its tenant and request id: gunicorn writes stdout to

@@ -50,7 +50,10 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
             raise exceptions.AuthenticationFailed("The token's user has no access to this portal.")
         now = timezone.now()
         if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
-            ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+            # Never waits: a running request of this token that stamped it holds the row until it ends, and another
+            # request (a retry answered 409 idempotency_key_in_use, say) must not queue behind it for a timestamp.
+            unlocked = ApiToken.objects.filter(pk=token.pk).select_for_update(skip_locked=True)
+            ApiToken.objects.filter(pk__in=unlocked).update(last_used_at=now)
         request._request.membership = membership
         return token.user, token
 

@@ -7,6 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from pos.models import ColumnMapping, PartnerPartNumber, PosLine, PosReject
 from pos.services.imports import pos_import_create, pos_lines_submit
 from prm.accounts.services import api_token_create, invitation_create
+from prm.api.models import IdempotencyKey
 from prm.audit.services import record
 from prm.catalog.models import Price
 from prm.files.models import StoredFile
@@ -38,6 +39,16 @@ def populate_tenant(tenant, *, admin_membership, partner_org, marker):
             partner_org=partner_org,
         )
         api_token, key = api_token_create(user=admin_membership.user, name=f"{marker} token")
+        idempotency_key = IdempotencyKey.objects.create(
+            token=api_token,
+            key=f"{marker}-key",
+            method="POST",
+            path="/api/v1/pos/lines/",
+            fingerprint="0" * 64,
+            response_status=201,
+            response_content_type="application/json",
+            response_body=f'{{"marker": "{marker}"}}'.encode(),
+        )
         notification = Notification.objects.create(recipient=admin_membership.user, title=f"{marker} notice")
         audit = record(
             action="test.marker",
@@ -90,6 +101,7 @@ def populate_tenant(tenant, *, admin_membership, partner_org, marker):
         "invitation_token": token,
         "api_token": api_token,
         "api_key": key,
+        "idempotency_key": idempotency_key,
         "notification": notification,
         "audit_event": audit,
         "stored_file": stored,
