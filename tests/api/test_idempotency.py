@@ -281,9 +281,15 @@ def test_the_daily_purge_deletes_the_keys_older_than_24_hours_of_every_tenant_an
 # --- a retry while the first request runs, on a real server ------------------------------------------------
 
 
+WAITING_ADVISORY_LOCKS_SQL = """
+SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted
+   AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"""
+
+
 def waiting_advisory_locks():
+    """Requests waiting for an advisory lock in the test database (other test runs share the cluster)."""
     with owner_connection() as conn:
-        return conn.execute("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted").fetchone()[0]
+        return conn.execute(WAITING_ADVISORY_LOCKS_SQL).fetchone()[0]
 
 
 def test_a_retry_while_the_first_request_runs_answers_409_and_changes_nothing(live_server_url):
