@@ -1,26 +1,36 @@
 import django_filters
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, inline_serializer
 from rest_framework import mixins, serializers, status
-from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from pos import selectors
 from pos.models import ColumnMapping, DateFormat, DecimalSeparator, Field, PosImport, PosLine
 from pos.services.exports import rejects_table
-from pos.services.imports import column_mapping_save, pos_import_create, pos_lines_submit
+from pos.services.imports import API_MAX_LINES, column_mapping_save, pos_import_create, pos_lines_submit
 from pos.services.mappings import column_mapping_delete, column_mapping_update
 from prm.accounts.models import PartnerOrg
-from prm.api.fields import ScopedRelatedField
+from prm.api import filters
+from prm.api.fields import CurrencyField, ScopedRelatedField
 from prm.api.idempotency import idempotent
+from prm.api.serializers import ModelSerializer, Serializer
 from prm.api.views import TenantViewSet
 from prm.exports import streaming_csv_response
+from prm.validators import NUL, no_control_characters, text_pattern
 
 
-class PosImportSerializer(serializers.ModelSerializer):
-    file_name = serializers.CharField(source="file.original_name", default=None, read_only=True)
+class PosImportSerializer(ModelSerializer):
+    file_name = serializers.CharField(
+        source="file.original_name",
+        default=None,
+        read_only=True,
+        allow_null=True,
+        help_text="null for lines sent as JSON.",
+    )
     progress = serializers.SerializerMethodField()
 
     class Meta:
@@ -50,15 +60,14 @@ class PosImportSerializer(serializers.ModelSerializer):
         return selectors.import_progress(obj)
 
 
-class PosImportUploadSerializer(serializers.Serializer):
-    file = serializers.FileField()
+class PosImportUploadSerializer(Serializer):
+    file = serializers.FileField(allow_empty_file=True)  # an empty file is refused by its content (422)
     partner = ScopedRelatedField(
-        PartnerOrg, required=False, allow_null=True, help_text="The partner whose sales these are (vendor staff only)."
+        PartnerOrg, required=False, help_text="The partner whose sales these are (vendor staff only)."
     )
     mapping = ScopedRelatedField(
         ColumnMapping,
         required=False,
-        allow_null=True,
         help_text="A saved column template; by default the partner's template for the header.",
     )
 
@@ -69,7 +78,7 @@ class PosImportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantV
     model = PosImport
     serializer_class = PosImportSerializer
     filterset_fields = ["partner_org", "status", "source"]
-    parser_classes = [MultiPartParser, FormParser]
+    parser_classes = [MultiPartParser]
 
     def scoped_queryset(self):
         return selectors.visible_imports(self.membership)
@@ -104,14 +113,14 @@ class PosRejectsView(APIView):
         return streaming_csv_response(f"rejects-{pos_import.pk}.csv", header, rows)
 
 
-class PosLineFilter(django_filters.FilterSet):
+class PosLineFilter(filters.FilterSet):
     """The query parameters (parsed and documented here) of the lines page's filters (selectors.filter_lines)."""
 
     partner = django_filters.UUIDFilter(field_name="partner_org")
     product = django_filters.UUIDFilter(field_name="product")
     sku = django_filters.CharFilter(field_name="product__sku", lookup_expr="iexact")
-    date_from = django_filters.DateFilter(field_name="invoice_date", lookup_expr="gte")
-    date_to = django_filters.DateFilter(field_name="invoice_date", lookup_expr="lte")
+    date_from = filters.DateFilter(field_name="invoice_date", lookup_expr="gte")
+    date_to = filters.DateFilter(field_name="invoice_date", lookup_expr="lte")
     country = django_filters.CharFilter(field_name="end_customer_country")
 
     class Meta:
@@ -131,7 +140,7 @@ class PosLineFilter(django_filters.FilterSet):
         )
 
 
-class PosLineSerializer(serializers.ModelSerializer):
+class PosLineSerializer(ModelSerializer):
     sku = serializers.CharField(source="product.sku", read_only=True)
 
     class Meta:
@@ -159,16 +168,49 @@ class PosLineSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class PosLinesSubmitSerializer(serializers.Serializer):
+CELL_SCHEMA = {
+    "oneOf": [{"type": "string", "pattern": text_pattern(refused=NUL, visible_required=False)}, {"type": "number"}],
+    "nullable": True,
+}
+
+
+@extend_schema_field(CELL_SCHEMA)
+class CellField(serializers.Field):
+    """A value of a sales line as a file's cell would hold it, text or a number. Its content is checked line by
+    line by the import pipeline (a bad value rejects that line with a reason, as in a file)."""
+
+    default_error_messages = {
+        "invalid": _("Send text or a number."),
+        "null_characters_not_allowed": _("NUL is not text."),
+    }
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or not isinstance(data, (str, int, float)):
+            self.fail("invalid")
+        if isinstance(data, str) and "\x00" in data:
+            self.fail("null_characters_not_allowed")
+        return data
+
+    def to_representation(self, value):
+        return value
+
+
+PosLineInputSerializer = type(
+    "PosLineInputSerializer",
+    (Serializer,),
+    {
+        "__doc__": "A sales line: invoice_number, invoice_date (YYYY-MM-DD), sku, quantity, unit_price, currency, "
+        "end_customer_name and end_customer_country are needed for it to be accepted (a line without one is "
+        "rejected with a reason); invoice_line, end_customer_domain, end_customer_postcode, reseller_name are "
+        "optional.",
+        **{field: CellField(required=False, allow_null=True) for field in Field.values},
+    },
+)
+
+
+class PosLinesSubmitSerializer(Serializer):
     partner = ScopedRelatedField(PartnerOrg, required=False, allow_null=True)
-    lines = serializers.ListField(
-        child=serializers.DictField(),
-        allow_empty=False,
-        max_length=10_000,
-        help_text="Objects with invoice_number, invoice_date (YYYY-MM-DD), sku, quantity, unit_price, currency, "
-        "end_customer_name, end_customer_country and optionally invoice_line, end_customer_domain, "
-        "end_customer_postcode, reseller_name.",
-    )
+    lines = PosLineInputSerializer(many=True, allow_empty=False, max_length=API_MAX_LINES)
 
 
 class PosLineViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewSet):
@@ -216,7 +258,7 @@ class PosLineViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantVie
         )
 
 
-class ColumnMappingSerializer(serializers.ModelSerializer):
+class ColumnMappingSerializer(ModelSerializer):
     class Meta:
         model = ColumnMapping
         fields = [
@@ -236,12 +278,24 @@ class ColumnMappingSerializer(serializers.ModelSerializer):
 COLUMNS_HELP = "{field: column number, counted from 0 in the file's header}; fields: " + ", ".join(Field.values)
 
 
-class ColumnMappingChangeSerializer(serializers.Serializer):
-    name = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
-    columns = serializers.DictField(child=serializers.IntegerField(min_value=0), required=False, help_text=COLUMNS_HELP)
+ColumnsSerializer = type(
+    "ColumnsSerializer",
+    (Serializer,),
+    {
+        "__doc__": "The file's column (counted from 0 in its header) that holds each field.",
+        **{field: serializers.IntegerField(min_value=0, required=False) for field in Field.values},
+    },
+)
+
+
+class ColumnMappingChangeSerializer(Serializer):
+    name = serializers.CharField(
+        required=False, allow_blank=True, trim_whitespace=False, max_length=100, validators=[no_control_characters]
+    )
+    columns = ColumnsSerializer(required=False, help_text=COLUMNS_HELP)
     date_format = serializers.ChoiceField(DateFormat.choices, required=False)
     decimal_separator = serializers.ChoiceField(DecimalSeparator.choices, required=False)
-    default_currency = serializers.CharField(
+    default_currency = CurrencyField(
         required=False, allow_blank=True, help_text="ISO 4217 code for lines of a file that has no currency column."
     )
 
@@ -256,9 +310,14 @@ class VisibleImportField(ScopedRelatedField):
 class ColumnMappingCreateSerializer(ColumnMappingChangeSerializer):
     pos_import = VisibleImportField(PosImport, help_text="A job waiting for a mapping (status needs_mapping).")
     name = serializers.CharField(
-        default="", allow_blank=True, help_text="By default “<partner> template”.", trim_whitespace=False
+        default="",
+        allow_blank=True,
+        help_text="By default “<partner> template”.",
+        trim_whitespace=False,
+        max_length=100,
+        validators=[no_control_characters],
     )
-    columns = serializers.DictField(child=serializers.IntegerField(min_value=0), help_text=COLUMNS_HELP)
+    columns = ColumnsSerializer(help_text=COLUMNS_HELP)
     date_format = serializers.ChoiceField(DateFormat.choices, default=DateFormat.ISO)
     decimal_separator = serializers.ChoiceField(DecimalSeparator.choices, default=DecimalSeparator.POINT)
 

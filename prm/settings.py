@@ -269,12 +269,15 @@ REST_FRAMEWORK = {
     },
     "DEFAULT_PAGINATION_CLASS": "prm.api.pagination.Pagination",
     "PAGE_SIZE": 50,
+    # Query parameters checked as the schema states them (prm.api.filters).
     "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
-        "rest_framework.filters.SearchFilter",
-        "rest_framework.filters.OrderingFilter",
+        "prm.api.filters.FilterBackend",
+        "prm.api.filters.SearchFilter",
+        "prm.api.filters.OrderingFilter",
     ],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Bodies are JSON; an upload endpoint names the multipart parser itself.
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "prm.api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "prm.api.errors.exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
@@ -288,6 +291,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENFORCE_NON_BLANK_FIELDS": True,
+    "ENUM_NAME_OVERRIDES": {
+        "CountryEnum": "prm.api.fields.COUNTRY_CHOICES",
+        "CurrencyEnum": "prm.api.fields.CURRENCY_CHOICES",
+    },
     # Schema generation only calls `.none()` on this manager to introspect filters: the scoped `objects`
     # manager would raise TenantNotSet outside a request (e.g. `manage.py spectacular`).
     "DEFAULT_QUERY_MANAGER": "all_tenants",

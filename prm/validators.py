@@ -35,3 +35,20 @@ def refuse_control_characters(**fields):
     for field, value in fields.items():
         if value is not None and has_control_characters(value):
             raise DomainError(f"{field.replace('_', ' ').capitalize()}: {MESSAGE}", code="control_characters")
+
+
+# The same rules as ECMA regular expressions, for the OpenAPI schema (prm.api.schema).
+# What no_control_characters refuses: C0/C1 controls, line/paragraph separators, bidi controls.
+CONTROL_CHARACTERS = r"\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069"
+NUL = r"\u0000"
+# What str.strip() removes (str.isspace): a value made only of these is blank once DRF has trimmed it.
+WHITESPACE = r"\u0009-\u000d\u001c-\u0020\u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+
+
+def text_pattern(*, refused, visible_required):
+    """An ECMA regular expression for text without the `refused` characters and, when `visible_required`,
+    with at least one character that is not whitespace."""
+    allowed = f"[^{refused}]"
+    if not visible_required:
+        return f"^{allowed}*$"
+    return f"^{allowed}*[^{refused}{WHITESPACE}]{allowed}*$"

@@ -30,12 +30,10 @@ from django.utils.translation import gettext as _
 
 from prm.accounts.permissions import require
 from prm.audit.services import record
-from prm.services import DomainError
+from prm.services import Conflict, DomainError
 
 
-class TransitionNotAllowed(DomainError):
-    status = 409
-
+class TransitionNotAllowed(Conflict):
     def __init__(self, message):
         super().__init__(message, code="transition_not_allowed")
 

@@ -32,7 +32,7 @@ from prm.audit.services import record
 from prm.files.services import stored_file_create, stored_file_open
 from prm.files.validation import UploadRejected, sniff
 from prm.notifications.services import notify
-from prm.services import DomainError
+from prm.services import Conflict, DomainError
 from prm.tenancy.context import require_current_tenant
 from prm.tenancy.services import validate_currency
 from prm.validators import refuse_control_characters
@@ -172,7 +172,7 @@ def pos_import_create(*, actor_membership, upload, partner_org=None, mapping=Non
         if "pos_import_same_file_once" not in str(exc):
             raise
         _refuse_same_file(partner_org, sha)  # the other upload has committed: refused, saying when
-        raise DomainError(ALREADY_UPLOADED.format(when=""), code="duplicate_file", status=409) from exc
+        raise Conflict(ALREADY_UPLOADED.format(when=""), code="duplicate_file") from exc
     record(
         action="pos_import.create",
         actor=actor_membership.user,
@@ -197,7 +197,7 @@ def _refuse_same_file(partner_org, sha):
     )
     if earlier is not None:
         when = f" on {earlier.created_at:%Y-%m-%d %H:%M} UTC"
-        raise DomainError(ALREADY_UPLOADED.format(when=when), code="duplicate_file", status=409)
+        raise Conflict(ALREADY_UPLOADED.format(when=when), code="duplicate_file")
 
 
 def _queue(pos_import):
@@ -272,7 +272,7 @@ def column_mapping_save(
     partner_for_upload(actor_membership, pos_import.partner_org)
     actor = actor_membership.user
     if pos_import.status != PosImport.Status.NEEDS_MAPPING:
-        raise DomainError("This import is not waiting for a mapping.", code="not_waiting_for_mapping")
+        raise Conflict("This import is not waiting for a mapping.", code="not_waiting_for_mapping")
     template = clean_template(
         header=pos_import.header,
         name=(name or "").strip() or f"{pos_import.partner_org.name} template"[:100],

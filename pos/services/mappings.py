@@ -7,7 +7,7 @@ from django.db import transaction
 from pos.models import ColumnMapping, PosImport
 from pos.services.imports import clean_template, partner_for_upload
 from prm.audit.services import record
-from prm.services import DomainError
+from prm.services import Conflict
 
 TEMPLATE_FIELDS = ("name", "columns", "date_format", "decimal_separator", "default_currency")
 
@@ -27,7 +27,7 @@ def _refuse_while_loading(mapping):
     if PosImport.objects.filter(
         mapping=mapping, status__in=[PosImport.Status.QUEUED, PosImport.Status.RUNNING]
     ).exists():
-        raise DomainError(
+        raise Conflict(
             "A file is being loaded with this template; change or delete it once the load is done.",
             code="mapping_in_use",
             status=409,

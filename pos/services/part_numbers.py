@@ -4,7 +4,7 @@ from pos.models import PartnerPartNumber
 from pos.services.imports import partner_for_upload
 from prm.audit.services import record
 from prm.catalog.models import Product
-from prm.services import DomainError
+from prm.services import Conflict, DomainError
 
 
 @transaction.atomic
@@ -21,7 +21,7 @@ def partner_part_number_create(*, actor_membership, partner_sku, product_sku, pa
         with transaction.atomic():
             number = PartnerPartNumber.objects.create(partner_org=partner_org, partner_sku=partner_sku, product=product)
     except IntegrityError as exc:
-        raise DomainError(
+        raise Conflict(
             f"{partner_sku} is already mapped for {partner_org.name}.", code="duplicate_partner_sku"
         ) from exc
     record(

@@ -7,12 +7,13 @@ from rest_framework.views import APIView
 from prm.accounts import selectors, services
 from prm.accounts.models import Invitation, Membership, PartnerOrg
 from prm.accounts.permissions import PARTNER_MANAGER_ROLES, can_invite_users, can_manage_partner_orgs, is_vendor_staff
-from prm.api.fields import ScopedRelatedField
+from prm.api.fields import CountryField, ScopedRelatedField
 from prm.api.permissions import predicate_permission
+from prm.api.serializers import ModelSerializer, Serializer
 from prm.api.views import TenantViewSet
 
 
-class MeSerializer(serializers.Serializer):
+class MeSerializer(Serializer):
     id = serializers.UUIDField(source="user.id")
     email = serializers.EmailField(source="user.email")
     full_name = serializers.CharField(source="user.full_name")
@@ -27,10 +28,11 @@ class MeView(APIView):
         return Response(MeSerializer(request._request.membership).data)
 
 
-class PartnerOrgSerializer(serializers.ModelSerializer):
+class PartnerOrgSerializer(ModelSerializer):
     channel_manager = ScopedRelatedField(
         Membership, filter={"role__in": sorted(PARTNER_MANAGER_ROLES)}, required=False, allow_null=True
     )
+    country = CountryField()
     reason = serializers.CharField(write_only=True, required=False, allow_blank=True, max_length=500)
 
     class Meta:
@@ -68,7 +70,7 @@ class PartnerOrgViewSet(
         )
 
 
-class MembershipSerializer(serializers.ModelSerializer):
+class MembershipSerializer(ModelSerializer):
     email = serializers.EmailField(source="user.email", read_only=True)
     full_name = serializers.CharField(source="user.full_name", read_only=True)
 
@@ -78,7 +80,7 @@ class MembershipSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ReasonSerializer(serializers.Serializer):
+class ReasonSerializer(Serializer):
     reason = serializers.CharField(max_length=500)
 
 
@@ -106,7 +108,7 @@ class MembershipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Tenant
         return Response(MembershipSerializer(target).data)
 
 
-class InvitationSerializer(serializers.ModelSerializer):
+class InvitationSerializer(ModelSerializer):
     partner_org = ScopedRelatedField(PartnerOrg, required=False, allow_null=True)
     status = serializers.CharField(read_only=True)
 

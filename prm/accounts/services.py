@@ -32,7 +32,7 @@ from prm.accounts.permissions import (
 from prm.api.authentication import hash_key
 from prm.audit.services import record, snapshot
 from prm.notifications.services import notify
-from prm.services import DomainError
+from prm.services import Conflict, DomainError
 from prm.tenancy.context import require_current_tenant
 from prm.validators import refuse_control_characters
 from prm.workflow import Transition, Workflow
@@ -85,7 +85,7 @@ def user_create(*, email, password=None, full_name=""):
         with transaction.atomic():
             user = User.objects.create_user(email=email, password=password, full_name=full_name)
     except IntegrityError as exc:
-        raise DomainError(f"{email} has an account already: sign in with it.", code="account_exists") from exc
+        raise Conflict(f"{email} has an account already: sign in with it.", code="account_exists") from exc
     EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
     return user
 
@@ -100,7 +100,7 @@ def membership_create(*, user, role, actor, partner_org=None):
         raise DomainError("Vendor roles do not belong to a partner organisation.", code="unexpected_partner_org")
     existing = Membership.objects.filter(user=user).first()
     if existing is not None and existing.is_active:
-        raise DomainError(f"{user.email} is already a member of this portal.", code="already_member")
+        raise Conflict(f"{user.email} is already a member of this portal.", code="already_member")
     if existing is not None:
         before = snapshot(existing, ["role", "partner_org", "is_active"])
         existing.role, existing.partner_org, existing.is_active = role, partner_org, True
@@ -216,7 +216,7 @@ def partner_org_create(
                 status=status,
             )
     except IntegrityError as exc:
-        raise DomainError(f"A partner organisation named {name!r} exists already.", code="duplicate_name") from exc
+        raise Conflict(f"A partner organisation named {name!r} exists already.", code="duplicate_name") from exc
     record(action="partner_org.create", actor=actor_membership.user, obj=org, after=snapshot(org, PARTNER_ORG_FIELDS))
     _notify_manager(org, channel_manager)
     return org
@@ -252,7 +252,7 @@ def partner_org_update(*, org, actor_membership, reason="", **changes):
         with transaction.atomic():
             org.save(update_fields=list(changes))
     except IntegrityError as exc:
-        raise DomainError(f"A partner organisation named {org.name!r} exists already.", code="duplicate_name") from exc
+        raise Conflict(f"A partner organisation named {org.name!r} exists already.", code="duplicate_name") from exc
     record(
         action="partner_org.update",
         actor=actor_membership.user,
@@ -319,7 +319,7 @@ def invitation_create(*, actor_membership, email, role, partner_org=None):
         can_invite(actor_membership, role=role, partner_org=partner_org), "You may not invite someone with this role."
     )
     if Membership.objects.filter(user__email=email, is_active=True).exists():
-        raise DomainError(f"{email} is already a member of this portal.", code="already_member")
+        raise Conflict(f"{email} is already a member of this portal.", code="already_member")
     # An expired invitation is not open any more, but the one-open-invitation index still counts it (it cannot
     # know the time): close it as superseded, or nobody could ever be invited again at this address.
     now = timezone.now()
@@ -342,7 +342,7 @@ def invitation_create(*, actor_membership, email, role, partner_org=None):
         with transaction.atomic():
             invitation.save(force_insert=True)
     except IntegrityError as exc:
-        raise DomainError(f"{email} has an open invitation already.", code="already_invited") from exc
+        raise Conflict(f"{email} has an open invitation already.", code="already_invited") from exc
     record(
         action="invitation.create",
         actor=actor_membership.user,
@@ -362,7 +362,7 @@ def invitation_revoke(*, invitation, actor_membership):
         "You may not withdraw this invitation.",
     )
     if invitation.status != "open":
-        raise DomainError(f"This invitation is {invitation.status} and cannot be revoked.", code="not_open")
+        raise Conflict(f"This invitation is {invitation.status} and cannot be revoked.", code="not_open")
     invitation.revoked_at = timezone.now()
     invitation.save(update_fields=["revoked_at"])
     record(action="invitation.revoke", actor=actor_membership.user, obj=invitation)

@@ -1,3 +1,4 @@
+import pycountry
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -15,3 +16,21 @@ class ScopedRelatedField(serializers.PrimaryKeyRelatedField):
 
     def get_queryset(self):
         return self.model.objects.filter(**self.filter_kwargs)
+
+
+COUNTRY_CHOICES = sorted((c.alpha_2, c.name) for c in pycountry.countries)
+CURRENCY_CHOICES = sorted((c.alpha_3, c.name) for c in pycountry.currencies)
+
+
+class CountryField(serializers.ChoiceField):
+    """An ISO 3166-1 alpha-2 code, upper case (an enum in the schema)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(COUNTRY_CHOICES, **kwargs)
+
+
+class CurrencyField(serializers.ChoiceField):
+    """An ISO 4217 code, upper case (an enum in the schema)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(CURRENCY_CHOICES, **kwargs)

@@ -1,13 +1,14 @@
-from rest_framework import mixins, serializers
+from rest_framework import mixins
 
 from prm.accounts.permissions import can_read_audit
 from prm.api.permissions import predicate_permission
+from prm.api.serializers import ModelSerializer
 from prm.api.views import TenantViewSet
 from prm.audit.models import AuditEvent
 from prm.audit.selectors import audit_event_list
 
 
-class AuditEventSerializer(serializers.ModelSerializer):
+class AuditEventSerializer(ModelSerializer):
     class Meta:
         model = AuditEvent
         fields = [

@@ -4,21 +4,22 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from prm.accounts.permissions import can_manage_catalog, is_vendor_staff
-from prm.api.fields import ScopedRelatedField
+from prm.api.fields import CurrencyField, ScopedRelatedField
 from prm.api.permissions import predicate_permission
+from prm.api.serializers import ModelSerializer
 from prm.api.views import TenantViewSet
 from prm.catalog import selectors, services
 from prm.catalog.models import Price, PriceList, Product
 
 
-class ProductSerializer(serializers.ModelSerializer):
+class ProductSerializer(ModelSerializer):
     class Meta:
         model = Product
         fields = ["id", "sku", "name", "family", "active", "created_at"]
         read_only_fields = ["id", "created_at"]
 
 
-class PriceSerializer(serializers.ModelSerializer):
+class PriceSerializer(ModelSerializer):
     price_list = ScopedRelatedField(PriceList)
     currency = serializers.CharField(source="price_list.currency", read_only=True)
     amount = serializers.DecimalField(max_digits=14, decimal_places=4, min_value=0)
@@ -54,19 +55,24 @@ class ProductViewSet(
         )
 
     @extend_schema(methods=["get"], responses=PriceSerializer(many=True), summary="The product's price history")
-    @extend_schema(methods=["post"], request=PriceSerializer, responses=PriceSerializer, summary="Add a dated price")
-    @action(detail=True, methods=["get", "post"])
+    @extend_schema(
+        methods=["post"], request=PriceSerializer, responses={201: PriceSerializer}, summary="Add a dated price"
+    )
+    @action(detail=True, methods=["get", "post"], filter_backends=[])
     def prices(self, request, pk=None):
         product = self.get_object()
         if request.method == "GET":
-            return Response(PriceSerializer(selectors.price_history(product), many=True).data)
+            page = self.paginate_queryset(selectors.price_history(product))
+            return self.get_paginated_response(PriceSerializer(page, many=True).data)
         body = PriceSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         price = services.price_set(actor_membership=self.membership, product=product, **body.validated_data)
         return Response(PriceSerializer(price).data, status=status.HTTP_201_CREATED)
 
 
-class PriceListSerializer(serializers.ModelSerializer):
+class PriceListSerializer(ModelSerializer):
+    currency = CurrencyField()
+
     class Meta:
         model = PriceList
         fields = ["id", "name", "currency", "created_at"]

@@ -11,7 +11,7 @@ from prm.catalog.models import Price, PriceList, Product
 from prm.files.models import StoredFile
 from prm.files.services import stored_file_create
 from prm.files.validation import UploadRejected, sniff
-from prm.services import DomainError
+from prm.services import Conflict, DomainError
 from prm.tenancy.services import validate_currency
 from prm.validators import refuse_control_characters
 
@@ -48,7 +48,7 @@ def product_create(*, actor_membership, sku, name, family="", active=True):
         with transaction.atomic():
             product = Product.objects.create(sku=sku, name=name, family=family, active=active)
     except IntegrityError as exc:
-        raise DomainError(f"SKU {sku} exists already.", code="duplicate_sku") from exc
+        raise Conflict(f"SKU {sku} exists already.", code="duplicate_sku") from exc
     record(action="product.create", actor=actor_membership.user, obj=product, after=snapshot(product, PRODUCT_FIELDS))
     return product
 
@@ -67,7 +67,7 @@ def product_update(*, product, actor_membership, **changes):
         with transaction.atomic():
             product.save()
     except IntegrityError as exc:
-        raise DomainError(f"SKU {product.sku} exists already.", code="duplicate_sku") from exc
+        raise Conflict(f"SKU {product.sku} exists already.", code="duplicate_sku") from exc
     record(
         action="product.update",
         actor=actor_membership.user,
@@ -188,7 +188,7 @@ def price_list_create(*, actor_membership, name, currency):
         with transaction.atomic():
             price_list = PriceList.objects.create(name=name, currency=validate_currency(currency))
     except IntegrityError as exc:
-        raise DomainError(f"A price list named {name!r} exists already.", code="duplicate_name") from exc
+        raise Conflict(f"A price list named {name!r} exists already.", code="duplicate_name") from exc
     record(
         action="price_list.create",
         actor=actor_membership.user,
@@ -214,7 +214,7 @@ def price_set(*, actor_membership, product, price_list, amount, valid_from):
         with transaction.atomic():
             price = Price.objects.create(product=product, price_list=price_list, amount=amount, valid_from=valid_from)
     except IntegrityError as exc:
-        raise DomainError(
+        raise Conflict(
             f"{product.sku} already has a price on {price_list.name} from {valid_from}.", code="duplicate_price"
         ) from exc
     record(

@@ -166,6 +166,8 @@ def check_serializers(serializer_classes):
 
     errors = []
     for cls in serializer_classes:
+        if issubclass(cls, serializers.ModelSerializer) and not hasattr(cls, "Meta"):
+            continue  # a base class (prm.api.serializers.ModelSerializer), no model's serializer
         where = f"{cls.__module__}.{cls.__qualname__}"
         try:
             fields = cls().fields

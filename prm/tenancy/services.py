@@ -7,7 +7,7 @@ from django.utils.text import slugify
 
 from prm.accounts.permissions import can_configure_tenant, require
 from prm.audit.services import record, snapshot
-from prm.services import DomainError
+from prm.services import Conflict, DomainError
 from prm.tenancy.context import tenant_scope
 from prm.tenancy.models import Domain, Tenant
 from prm.validators import refuse_control_characters
@@ -48,7 +48,7 @@ def tenant_create(
     if not slug:
         raise DomainError("A tenant needs a slug made of letters, digits or hyphens.", code="invalid_slug")
     if Tenant.objects.filter(slug=slug).exists():
-        raise DomainError(f"A tenant with slug {slug!r} exists already.", code="duplicate_slug")
+        raise Conflict(f"A tenant with slug {slug!r} exists already.", code="duplicate_slug")
     tenant = Tenant.objects.create(
         slug=slug,
         name=name,

@@ -1,0 +1,89 @@
+"""Base classes of every API serializer that reads a request body.
+
+DRF is lenient where the OpenAPI schema (prm.api.schema) is exact; these bases make the server read a JSON body
+as its schema states it, so that what the schema calls invalid is refused (400 `invalid`) and not quietly
+turned into something else:
+- a property the operation does not read is refused (code `unknown_field`) rather than dropped;
+- a value must have its documented JSON type: DRF would take 5 for a text or a UUID, "true" or 1 for a
+  boolean, "5" for an integer (code `wrong_type`);
+- a text's length is counted as sent (DRF counts it after trimming, so a value the schema calls too long passed).
+Form bodies (multipart uploads) carry only text, so only the first and the last rule apply to them.
+"""
+
+from collections.abc import Mapping
+
+from django.http import QueryDict
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+from rest_framework.exceptions import ErrorDetail, ValidationError
+
+UNKNOWN_FIELD = _("This operation has no such field.")
+WRONG_TYPE = _("Send a value of the documented type (%(type)s).")
+
+# The JSON types the schema gives each kind of field (the first match in this order).
+JSON_TYPES = (
+    (serializers.BooleanField, (bool,), "boolean"),
+    (serializers.IntegerField, (int,), "integer"),
+    (serializers.FloatField, (int, float), "number"),
+    (serializers.DecimalField, (str,), "string"),
+    (serializers.CharField, (str,), "string"),
+    (serializers.ChoiceField, (str,), "string"),
+    (serializers.UUIDField, (str,), "string"),
+    (serializers.DateField, (str,), "string"),
+    (serializers.DateTimeField, (str,), "string"),
+    (serializers.RelatedField, (str,), "string"),
+    (serializers.ListField, (list,), "array"),
+    (serializers.ListSerializer, (list,), "array"),
+    (serializers.DictField, (dict,), "object"),
+    (serializers.Serializer, (dict,), "object"),
+)
+
+
+def _has_json_type(field, value):
+    """(Whether `value` has the JSON type the schema gives `field`, that type's name.)"""
+    for field_class, types, name in JSON_TYPES:
+        if isinstance(field, field_class):
+            if isinstance(value, bool):
+                return bool in types, name
+            if name == "integer" and isinstance(value, float):
+                return value.is_integer(), name
+            return isinstance(value, types), name
+    return True, ""
+
+
+class StrictInputMixin:
+    def to_internal_value(self, data):
+        if isinstance(data, Mapping):
+            errors = self._shape_errors(data)
+            if errors:
+                raise ValidationError(errors)
+        return super().to_internal_value(data)
+
+    def _shape_errors(self, data):
+        writable = {field.field_name: field for field in self._writable_fields}
+        errors = {key: [ErrorDetail(UNKNOWN_FIELD, code="unknown_field")] for key in data if key not in writable}
+        typed = not isinstance(data, QueryDict)  # a form body holds text only
+        for name, field in writable.items():
+            error = None if data.get(name) is None else _value_error(field, data.get(name), typed=typed)
+            if error is not None:
+                errors[name] = [error]
+        return errors
+
+
+def _value_error(field, value, *, typed):
+    if typed:
+        has_type, type_name = _has_json_type(field, value)
+        if not has_type:
+            return ErrorDetail(WRONG_TYPE % {"type": type_name}, code="wrong_type")
+    limit = getattr(field, "max_length", None)
+    if isinstance(field, serializers.CharField) and limit and isinstance(value, str) and len(value) > limit:
+        return ErrorDetail(field.error_messages["max_length"].format(max_length=limit), code="max_length")
+    return None
+
+
+class Serializer(StrictInputMixin, serializers.Serializer):
+    pass
+
+
+class ModelSerializer(StrictInputMixin, serializers.ModelSerializer):
+    pass
