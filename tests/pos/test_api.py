@@ -106,7 +106,7 @@ def test_vendor_staff_upload_for_the_partner_they_name(world, catalog):
 def test_vendor_staff_uploading_without_a_partner_get_partner_required(world, catalog):
     response = api(world, world.alice).post(IMPORTS, {"file": csv_file(GOOD)})
 
-    assert_error(response, 400, "partner_required")
+    assert_error(response, 422, "partner_required")
     with tenant_scope(world.tenant_a):
         assert not PosImport.objects.exists()
 
@@ -135,7 +135,7 @@ def test_another_partners_template_is_refused(world, catalog, django_capture_on_
 
     response = api(world, world.pat).post(IMPORTS, {"file": csv_file(GOOD), "mapping": str(ottos.pk)})
 
-    body = assert_error(response, 400, "wrong_mapping")
+    body = assert_error(response, 422, "wrong_mapping")
     assert "another partner" in body["detail"]
     with tenant_scope(world.tenant_a):
         assert not PosImport.objects.filter(partner_org=world.org1).exists()
@@ -150,8 +150,8 @@ def test_another_tenants_template_or_partner_does_not_exist(world, catalog):
     by_mapping = api(world, world.pat).post(IMPORTS, {"file": csv_file(GOOD), "mapping": str(globex_mapping.pk)})
     by_partner = api(world, world.alice).post(IMPORTS, {"file": csv_file(GOOD), "partner": str(world.org_b.pk)})
 
-    assert "does not exist" in " ".join(assert_error(by_mapping, 400, "invalid")["errors"]["mapping"])
-    assert "does not exist" in " ".join(assert_error(by_partner, 400, "invalid")["errors"]["partner"])
+    assert "does not exist" in " ".join(assert_error(by_mapping, 422, "unprocessable")["errors"]["mapping"])
+    assert "does not exist" in " ".join(assert_error(by_partner, 422, "unprocessable")["errors"]["partner"])
 
 
 @pytest.mark.parametrize(
@@ -181,7 +181,7 @@ def test_a_file_over_the_pos_upload_limit_is_refused_and_not_stored(world, catal
 
     response = api(world, world.pat).post(IMPORTS, {"file": upload})
 
-    assert "larger than" in assert_error(response, 400, "file_too_large")["detail"]
+    assert "larger than" in assert_error(response, 413, "file_too_large")["detail"]
     with tenant_scope(world.tenant_a):
         assert not PosImport.objects.exists() and not StoredFile.objects.exists()
 
@@ -192,7 +192,7 @@ def test_uploading_for_an_inactive_partner_is_refused(world, catalog):
 
     response = api(world, world.alice).post(IMPORTS, {"file": csv_file(GOOD), "partner": str(world.org2.pk)})
 
-    assert "not an active partner" in assert_error(response, 400, "inactive_partner")["detail"]
+    assert "not an active partner" in assert_error(response, 422, "inactive_partner")["detail"]
     with tenant_scope(world.tenant_a):
         assert not PosImport.objects.exists()
 
@@ -395,7 +395,7 @@ def test_vendor_staff_send_lines_for_the_partner_they_name(world, catalog):
     assert with_partner.status_code == 201
     with tenant_scope(world.tenant_a):
         assert PosLine.objects.get().partner_org_id == world.org2.pk
-    assert_error(without, 400, "partner_required")
+    assert_error(without, 422, "partner_required")
     assert_error(other_org, 403, "forbidden")
 
 
@@ -425,18 +425,18 @@ def test_a_nul_character_in_a_value_answers_400_naming_the_line_and_loads_nothin
 
     response = post_lines(api(world, world.pat), body)
 
-    answer = assert_error(response, 400, "invalid_line")
-    assert answer["detail"] == "Line 2: end_customer_name holds a NUL character, which is not text."
+    answer = assert_error(response, 400, "invalid")
+    assert answer["errors"]["lines"] == {"1": {"end_customer_name": ["NUL is not text."]}}
     with tenant_scope(world.tenant_a):
         assert not PosImport.objects.exists() and not PosLine.objects.exists()
 
 
-def test_lines_for_another_tenants_partner_answer_400_and_load_nothing(world, catalog):
+def test_lines_for_another_tenants_partner_answer_422_and_load_nothing(world, catalog):
     body = {"partner": str(world.org_b.pk), "lines": [pos_line("API-1", "AX-24")]}
 
     response = post_lines(api(world, world.alice), body)
 
-    assert "does not exist" in " ".join(assert_error(response, 400, "invalid")["errors"]["partner"])
+    assert "does not exist" in " ".join(assert_error(response, 422, "unprocessable")["errors"]["partner"])
     with tenant_scope(world.tenant_a):
         assert not PosImport.objects.exists() and not PosLine.objects.exists()
 

@@ -1,7 +1,7 @@
 """Malformed sales-out files end in a clear message, never a 500 or a crashed task.
 
 What can be seen at upload is refused there: the service raises a DomainError with a code, the page answers
-400 with the message on the file field, the API answers a JSON 400 {"code", "detail"}, and nothing is stored.
+400 with the message on the file field, the API answers a JSON 422 {"code", "detail"}, and nothing is stored.
 What only shows while loading ends the job as "failed" with a code and a message: nothing is loaded and the
 uploader is told. Imported text is data: it is kept as sent and escaped when exported to CSV again."""
 
@@ -249,10 +249,10 @@ def test_the_upload_page_answers_400_with_the_message_on_the_file_field(world, c
     assert nothing_stored(world)
 
 
-def test_the_api_answers_a_json_400_with_the_code_and_the_message(world, catalog, bad_file):
+def test_the_api_answers_a_json_422_with_the_code_and_the_message(world, catalog, bad_file):
     response = token_client(world, world.pat).post("/api/v1/pos/imports/", {"file": bad_file["upload"]()})
 
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert response["Content-Type"].startswith("application/json")
     assert response.json()["code"] == bad_file["code"]
     assert bad_file["words"] in response.json()["detail"]
@@ -279,9 +279,8 @@ def test_an_empty_file_is_refused_everywhere_with_a_clear_message(world, catalog
     assert (refused.value.code, refused.value.message) == ("empty_file", "The file is empty.")
     assert page.status_code == 400
     assert "empty" in " ".join(page.context["form"].errors["file"])
-    assert api.status_code == 400
-    assert api.json()["code"] == "invalid"
-    assert "empty" in " ".join(api.json()["errors"]["file"])
+    assert api.status_code == 422
+    assert (api.json()["code"], api.json()["detail"]) == ("empty_file", "The file is empty.")
     assert nothing_stored(world)
 
 

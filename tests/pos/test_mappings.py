@@ -47,6 +47,14 @@ def queued_job(world):
     return job
 
 
+def named_errors(body, prefix=""):
+    """The dotted paths of the fields an error body names (`columns.colour` for a nested one)."""
+    errors = body.get("errors", {})
+    if not isinstance(errors, dict):
+        return [prefix.rstrip(".")]
+    return [path for name, value in errors.items() for path in named_errors({"errors": value}, f"{prefix}{name}.")]
+
+
 def audit_actions(world, mapping_id):
     with tenant_scope(world.tenant_a):
         return list(
@@ -91,7 +99,7 @@ def test_vendor_staff_map_a_partners_waiting_job(world, waiting_job):
 def test_another_partner_org_cannot_map_or_change_a_partners_templates(world, template, waiting_job):
     client = api(world, world.otto)
     body = {"pos_import": str(waiting_job.pk), "columns": STANDARD_COLUMNS}
-    assert_error(client.post(MAPPINGS, body, content_type="application/json"), 400, "invalid")
+    assert_error(client.post(MAPPINGS, body, content_type="application/json"), 422, "unprocessable")
     assert client.patch(f"{MAPPINGS}{template.pk}/", {"name": "x"}, content_type="application/json").status_code == 404
     assert client.delete(f"{MAPPINGS}{template.pk}/").status_code == 404
     with tenant_scope(world.tenant_a):
@@ -119,23 +127,25 @@ def test_a_vendor_role_that_may_not_send_partner_data_may_not_map(world, templat
 
 
 @pytest.mark.parametrize(
-    ("change", "code"),
+    ("change", "status", "code", "field"),
     [
-        ({"columns": {**STANDARD_COLUMNS, "colour": 1}}, "invalid_field"),
-        ({"columns": {**STANDARD_COLUMNS, "sku": 99}}, "invalid_column"),
-        ({"columns": {**STANDARD_COLUMNS, "sku": 0}}, "column_mapped_twice"),
-        ({"columns": {"sku": 2}}, "fields_unmapped"),
-        ({"columns": {"sku": "two"}}, "invalid"),
-        ({"date_format": "someday"}, "invalid"),
-        ({"default_currency": "EURO"}, "invalid_currency"),
-        ({"name": "   "}, "invalid_name"),
-        ({"name": "x" * 101}, "invalid_name"),
-        ({"name": "ERP\r\nBcc: victim@example.com"}, "control_characters"),
+        ({"columns": {**STANDARD_COLUMNS, "colour": 1}}, 400, "invalid", "columns.colour"),
+        ({"columns": {**STANDARD_COLUMNS, "sku": 99}}, 422, "invalid_column", None),
+        ({"columns": {**STANDARD_COLUMNS, "sku": 0}}, 422, "column_mapped_twice", None),
+        ({"columns": {"sku": 2}}, 422, "fields_unmapped", None),
+        ({"columns": {"sku": "two"}}, 400, "invalid", "columns.sku"),
+        ({"date_format": "someday"}, 400, "invalid", "date_format"),
+        ({"default_currency": "EURO"}, 400, "invalid", "default_currency"),
+        ({"default_currency": "eur"}, 400, "invalid", "default_currency"),
+        ({"name": "   "}, 422, "invalid_name", None),
+        ({"name": "x" * 101}, 400, "invalid", "name"),
+        ({"name": "ERP\r\nBcc: victim@example.com"}, 400, "invalid", "name"),
     ],
 )
-def test_bad_input_answers_a_code_and_a_message_and_changes_nothing(world, template, change, code):
+def test_bad_input_answers_a_code_and_a_message_and_changes_nothing(world, template, change, status, code, field):
     response = api(world, world.pat).patch(f"{MAPPINGS}{template.pk}/", change, content_type="application/json")
-    assert_error(response, 400, code)
+    body = assert_error(response, status, code)
+    assert named_errors(body) == ([field] if field else [])
     with tenant_scope(world.tenant_a):
         stored = ColumnMapping.objects.get(pk=template.pk)
     assert (stored.name, stored.columns, stored.default_currency) == (template.name, template.columns, "")
@@ -146,14 +156,14 @@ def test_a_job_not_waiting_for_a_mapping_is_not_mapped_again(world, template):
     job = queued_job(world)
     body = {"pos_import": str(job.pk), "columns": STANDARD_COLUMNS}
     response = api(world, world.pat).post(MAPPINGS, body, content_type="application/json")
-    assert_error(response, 400, "not_waiting_for_mapping")
+    assert_error(response, 409, "not_waiting_for_mapping")
 
 
 # --- API: change and delete -----------------------------------------------------------------------------------
 
 
 def test_a_template_is_renamed_and_changed_with_its_before_and_after_audited(world, template):
-    change = {"name": "  Northwind ERP ", "date_format": "DD.MM.YYYY", "default_currency": "eur"}
+    change = {"name": "  Northwind ERP ", "date_format": "DD.MM.YYYY", "default_currency": "EUR"}
     response = api(world, world.pat).patch(f"{MAPPINGS}{template.pk}/", change, content_type="application/json")
 
     assert response.status_code == 200, response.content
