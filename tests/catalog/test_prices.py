@@ -70,13 +70,14 @@ def test_price_list_page_refuses_a_currency_that_is_not_iso_4217(world, currency
     assert price_lists_of(world.tenant_a) == {}
 
 
-@pytest.mark.parametrize("currency", ["ABC", "US"])
-def test_price_list_api_refuses_a_currency_that_is_not_iso_4217(world, currency):
+@pytest.mark.parametrize("currency", ["ABC", "US", "usd"])
+def test_price_list_api_refuses_a_currency_that_is_not_an_upper_case_iso_4217_code(world, currency):
     response = world.client(world.alice).post(
         "/api/v1/price-lists/", {"name": "Bad", "currency": currency}, content_type=JSON
     )
     assert response.status_code == 400
-    assert response.json() == {"code": "invalid_currency", "detail": f"{currency!r} is not an ISO 4217 currency code."}
+    assert response.json()["code"] == "invalid"
+    assert f'"{currency}" is not a valid choice.' in response.json()["errors"]["currency"]
     assert price_lists_of(world.tenant_a) == {}
 
 
@@ -84,8 +85,9 @@ def test_price_list_names_are_unique_per_tenant(world, catalogue):
     response = world.client(world.alice).post(
         "/api/v1/price-lists/", {"name": "usd LIST", "currency": "USD"}, content_type=JSON
     )
-    assert response.status_code == 400
+    assert response.status_code == 409
     assert response.json()["code"] == "duplicate_name"
+    assert set(price_lists_of(world.tenant_a)) == {"USD list"}
     response = world.client(world.charlie).post(
         "/api/v1/price-lists/", {"name": "USD list", "currency": "USD"}, content_type=JSON
     )
@@ -167,7 +169,11 @@ def test_api_adds_dated_prices_and_keeps_the_history(world, catalogue):
     second = post_price(client, product, price_list=str(usd.pk), amount="95.2500", valid_from="2026-03-01")
     assert second.status_code == 201
     history = client.get(f"/api/v1/products/{product.pk}/prices/").json()
-    assert [(p["valid_from"], p["amount"]) for p in history] == [("2026-03-01", "95.2500"), ("2026-01-01", "100.0000")]
+    assert history["count"] == 2
+    assert [(p["valid_from"], p["amount"]) for p in history["results"]] == [
+        ("2026-03-01", "95.2500"),
+        ("2026-01-01", "100.0000"),
+    ]
     assert prices_of(world, product) == [("USD list", MAR, Decimal("95.25")), ("USD list", JAN, Decimal("100"))]
 
 
@@ -176,7 +182,7 @@ def test_api_refuses_a_second_price_on_the_same_list_and_date(world, catalogue):
     client = world.client(world.alice)
     post_price(client, product, price_list=str(usd.pk), amount="100", valid_from="2026-01-01")
     response = post_price(client, product, price_list=str(usd.pk), amount="80", valid_from="2026-01-01")
-    assert response.status_code == 400
+    assert response.status_code == 409
     assert response.json() == {
         "code": "duplicate_price",
         "detail": "AX-100 already has a price on USD list from 2026-01-01.",
@@ -193,14 +199,14 @@ def test_api_refuses_a_bad_amount_and_adds_nothing(world, catalogue, amount):
     assert prices_of(world, product) == []
 
 
-def test_api_refuses_a_price_list_of_another_tenant_as_invalid(world, catalogue):
+def test_api_refuses_a_price_list_of_another_tenant_as_unprocessable(world, catalogue):
     product, _, foreign_list = catalogue
     response = post_price(
         world.client(world.alice), product, price_list=str(foreign_list.pk), amount="10", valid_from="2026-01-01"
     )
-    assert response.status_code == 400
+    assert response.status_code == 422
     body = response.json()
-    assert body["code"] == "invalid"
+    assert body["code"] == "unprocessable"
     assert "does not exist" in body["errors"]["price_list"][0]
     assert prices_of(world, product) == []
 

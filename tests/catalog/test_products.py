@@ -154,7 +154,7 @@ def test_sku_is_unique_per_tenant_case_insensitively_in_the_api(world, product):
     response = world.client(world.alice).post(
         PRODUCTS_API, {"sku": "ax-100", "name": "Copy"}, content_type="application/json"
     )
-    assert response.status_code == 400
+    assert response.status_code == 409
     assert response.json() == {"code": "duplicate_sku", "detail": "SKU ax-100 exists already."}
     assert products_of(world.tenant_a) == {"AX-100": ("Access switch", "Switching", True)}
 
@@ -165,7 +165,7 @@ def test_api_patch_onto_another_products_sku_is_refused(world, product):
     response = world.client(world.alice).patch(
         f"{PRODUCTS_API}{other.pk}/", {"sku": "AX-100"}, content_type="application/json"
     )
-    assert response.status_code == 400
+    assert response.status_code == 409
     assert response.json()["code"] == "duplicate_sku"
     with tenant_scope(world.tenant_a):
         other.refresh_from_db()
