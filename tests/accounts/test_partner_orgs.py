@@ -79,7 +79,7 @@ def test_an_org_is_created_through_the_api_and_it_is_audited(world):
     bob_membership = membership_of(world.bob, world.tenant_a)
 
     response = world.client(world.alice).post(
-        API, _api_data(country="fr", channel_manager=str(bob_membership.pk)), content_type="application/json"
+        API, _api_data(country="FR", channel_manager=str(bob_membership.pk)), content_type="application/json"
     )
 
     assert response.status_code == 201, response.json()
@@ -158,32 +158,48 @@ def test_bad_input_on_the_create_page_is_refused_with_a_message_and_creates_noth
 
 
 API_BAD_INPUT = [
-    ("missing-name", lambda w: {"name": None}, "invalid", "name"),
-    ("blank-name", lambda w: {"name": ""}, "invalid", "name"),
-    ("country-XX", lambda w: {"country": "XX"}, "invalid_country", "XX is not an ISO 3166 country code."),
-    ("unknown-type", lambda w: {"partner_type": "wizard"}, "invalid", "partner_type"),
+    ("missing-name", lambda w: {"name": None}, 400, "invalid", "name"),
+    ("blank-name", lambda w: {"name": ""}, 400, "invalid", "name"),
+    ("country-XX", lambda w: {"country": "XX"}, 400, "invalid", "country"),
+    ("country-lower-case", lambda w: {"country": "fr"}, 400, "invalid", "country"),
+    ("unknown-type", lambda w: {"partner_type": "wizard"}, 400, "invalid", "partner_type"),
     (
         "duplicate-name-other-case",
         lambda w: {"name": "ALPHA resellers"},
+        409,
         "duplicate_name",
         "A partner organisation named 'ALPHA resellers' exists already.",
     ),
-    ("manager-of-tenant-b", lambda w: {"channel_manager": _foreign_manager(w)}, "invalid", "channel_manager"),
-    ("manager-is-partner-user", lambda w: {"channel_manager": _partner_membership(w)}, "invalid", "channel_manager"),
+    (
+        "manager-of-tenant-b",
+        lambda w: {"channel_manager": _foreign_manager(w)},
+        422,
+        "unprocessable",
+        "channel_manager",
+    ),
+    (
+        "manager-is-partner-user",
+        lambda w: {"channel_manager": _partner_membership(w)},
+        422,
+        "unprocessable",
+        "channel_manager",
+    ),
 ]
 
 
-@pytest.mark.parametrize(("change", "code", "where"), [p[1:] for p in API_BAD_INPUT], ids=[p[0] for p in API_BAD_INPUT])
-def test_bad_input_to_the_api_answers_400_with_a_code_and_creates_nothing(world, change, code, where):
+@pytest.mark.parametrize(
+    ("change", "status", "code", "where"), [p[1:] for p in API_BAD_INPUT], ids=[p[0] for p in API_BAD_INPUT]
+)
+def test_bad_input_to_the_api_answers_its_status_and_code_and_creates_nothing(world, change, status, code, where):
     before = set(_orgs(world.tenant_a))
     data = {k: v for k, v in _api_data(**change(world)).items() if v is not None}
 
     response = world.client(world.alice).post(API, data, content_type="application/json")
 
-    assert response.status_code == 400
+    assert response.status_code == status
     body = response.json()
     assert body["code"] == code
-    if code == "invalid":
+    if code in ("invalid", "unprocessable"):
         assert list(body["errors"]) == [where]
         assert body["errors"][where] and all(isinstance(m, str) and m for m in body["errors"][where])
     else:
@@ -192,16 +208,16 @@ def test_bad_input_to_the_api_answers_400_with_a_code_and_creates_nothing(world,
     assert _events(world.tenant_a, "partner_org.create") == []
 
 
-def test_the_api_answers_another_tenants_channel_manager_as_an_invalid_field_and_leaks_nothing(world):
+def test_the_api_answers_another_tenants_channel_manager_as_a_refused_field_and_leaks_nothing(world):
     foreign = _foreign_manager(world)
 
     response = world.client(world.alice).post(API, _api_data(channel_manager=foreign), content_type="application/json")
 
-    assert response.status_code == 400
+    assert response.status_code == 422
     body = response.json()
     assert body == {
-        "code": "invalid",
-        "detail": "The request has invalid fields.",
+        "code": "unprocessable",
+        "detail": "The request was refused; see its fields.",
         "errors": {"channel_manager": [f'Invalid pk "{foreign}" - object does not exist.']},
     }
     assert "charlie" not in response.content.decode()
@@ -218,7 +234,7 @@ def test_a_deactivated_channel_manager_cannot_be_assigned_on_the_page_or_the_api
 
     assert page.status_code == 400
     assert "Select a valid choice." in page_text(page)
-    assert api.status_code == 400
+    assert api.status_code == 422
     assert api.json() == {
         "code": "invalid_channel_manager",
         "detail": "The channel manager must be an active channel manager or vendor admin.",
@@ -296,7 +312,7 @@ def test_an_update_on_the_page_writes_an_audit_event_with_before_after_actor_and
 
 def test_an_update_through_the_api_writes_an_audit_event_with_before_after_and_actor(world):
     response = world.client(world.alice).patch(
-        f"{API}{world.org2.pk}/", {"country": "nl", "reason": "Re-registered"}, content_type="application/json"
+        f"{API}{world.org2.pk}/", {"country": "NL", "reason": "Re-registered"}, content_type="application/json"
     )
 
     assert response.status_code == 200, response.json()
@@ -316,7 +332,7 @@ def test_an_update_with_bad_input_is_refused_and_not_audited(world):
 
     assert page.status_code == 400
     assert "A partner organisation named 'Beta distribution' exists already." in page_text(page)
-    assert (api.status_code, api.json()["code"]) == (400, "invalid_country")
+    assert (api.status_code, api.json()["code"], list(api.json()["errors"])) == (400, "invalid", ["country"])
     assert _orgs(world.tenant_a)["Alpha Resellers"].country == "DE"
     assert _events(world.tenant_a, "partner_org.update") == []
 
@@ -380,7 +396,7 @@ def test_deactivating_without_a_reason_is_refused_on_the_page_and_in_the_api(wor
 
     assert page.status_code == 400
     assert "Say why (the reason is kept in the audit log)." in page_text(page)
-    assert (api.status_code, api.json()["code"]) == (400, "reason_required")
+    assert (api.status_code, api.json()["code"]) == (422, "reason_required")
     assert {o.status for o in _orgs(world.tenant_a).values()} == {"active"}
     assert _events(world.tenant_a, "partner_org.status_change") == []
 
@@ -406,7 +422,7 @@ def test_a_refused_field_change_also_undoes_the_status_change_of_the_same_reques
         content_type="application/json",
     )
 
-    assert (response.status_code, response.json()["code"]) == (400, "duplicate_name")
+    assert (response.status_code, response.json()["code"]) == (409, "duplicate_name")
     assert _orgs(world.tenant_a)["Alpha Resellers"].status == "active"
     assert _events(world.tenant_a, "partner_org.status_change") == []
 
