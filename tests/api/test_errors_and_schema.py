@@ -76,20 +76,21 @@ def test_an_id_of_another_tenant_in_a_body_is_a_field_error(world):
         {"email": "new@alpha.test", "role": "partner_user", "partner_org": str(world.org_b.pk)},
     )
 
-    body = assert_error(response, 400, "invalid")
+    body = assert_error(response, 422, "unprocessable")
     assert list(body["errors"]) == ["partner_org"]
     assert "Gamma" not in response.content.decode()
 
 
-def test_a_rule_refused_by_a_service_answers_with_the_services_code(world):
-    response = post_json(
-        world.client(world.alice),
-        "/api/v1/partner-orgs/",
-        {"name": "Zeta", "partner_type": "reseller", "country": "XX"},
+def test_a_rule_refused_by_a_service_answers_422_with_the_services_code(world):
+    response = world.client(world.alice).patch(
+        f"/api/v1/partner-orgs/{world.org1.pk}/", {"status": "inactive"}, content_type="application/json"
     )
 
-    body = assert_error(response, 400, "invalid_country")
+    body = assert_error(response, 422, "reason_required")
     assert "errors" not in body
+    with tenant_scope(world.tenant_a):
+        world.org1.refresh_from_db()
+    assert world.org1.status == "active"
 
 
 def test_a_service_refusal_with_its_own_status_keeps_that_status(world):
@@ -282,10 +283,13 @@ def test_the_default_page_holds_50_rows(many_products):
 
 
 def test_page_size_is_capped_at_500(many_products):
-    body = many_products.client(many_products.alice).get("/api/v1/products/", {"page_size": 100000}).json()
+    client = many_products.client(many_products.alice)
+    body = client.get("/api/v1/products/", {"page_size": 500}).json()
     assert body["count"] == 501
     assert len(body["results"]) == 500
     assert body["next"] is not None
+    refused = assert_error(client.get("/api/v1/products/", {"page_size": 100000}), 400, "invalid")
+    assert list(refused["errors"]) == ["page_size"]
 
 
 def test_a_page_past_the_end_answers_404_not_found(world):
