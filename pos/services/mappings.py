@@ -3,19 +3,23 @@ waiting for a mapping): renamed, changed, deleted. Who may upload the partner's 
 (imports.partner_for_upload); every change is audited."""
 
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
 from pos.models import ColumnMapping, PosImport
 from pos.services.imports import clean_template, partner_for_upload
 from prm.audit.services import record
-from prm.services import Conflict
+from prm.services import Conflict, DomainError
 
 TEMPLATE_FIELDS = ("name", "columns", "date_format", "decimal_separator", "default_currency")
 
 
 def _locked(mapping, actor_membership):
-    mapping = ColumnMapping.objects.select_for_update().select_related("partner_org").get(pk=mapping.pk)
-    partner_for_upload(actor_membership, mapping.partner_org)
-    return mapping
+    """The template's row, locked; one deleted meanwhile (a concurrent request) is "not found"."""
+    locked = ColumnMapping.objects.select_for_update().select_related("partner_org").filter(pk=mapping.pk).first()
+    if locked is None:
+        raise DomainError(_("This template was deleted."), code="not_found", status=404)
+    partner_for_upload(actor_membership, locked.partner_org)
+    return locked
 
 
 def _settings(mapping):

@@ -6,8 +6,9 @@ turned into something else:
 - a property the operation does not read is refused (code `unknown_field`) rather than dropped;
 - a value must have its documented JSON type: DRF would take 5 for a text or a UUID, "true" or 1 for a
   boolean, "5" for an integer (code `wrong_type`);
+- an empty text is not a related id (DRF reads it as null);
 - a text's length is counted as sent (DRF counts it after trimming, so a value the schema calls too long passed).
-Form bodies (multipart uploads) carry only text, so only the first and the last rule apply to them.
+Form bodies (multipart uploads) carry only text, so the type rule does not apply to them.
 """
 
 from collections.abc import Mapping
@@ -18,6 +19,7 @@ from rest_framework import serializers
 from rest_framework.exceptions import ErrorDetail, ValidationError
 
 UNKNOWN_FIELD = _("This operation has no such field.")
+NOT_AN_ID = _("Send an id (or null where the field allows it).")
 WRONG_TYPE = _("Send a value of the documented type (%(type)s).")
 
 # The JSON types the schema gives each kind of field (the first match in this order).
@@ -71,6 +73,8 @@ class StrictInputMixin:
 
 
 def _value_error(field, value, *, typed):
+    if isinstance(field, serializers.RelatedField) and value == "":  # DRF would read "" as null
+        return ErrorDetail(NOT_AN_ID, code="invalid")
     if typed:
         has_type, type_name = _has_json_type(field, value)
         if not has_type:
