@@ -5,7 +5,7 @@ ENV := set -a && . run/.env && set +a &&
 PYDEPS_STAMP := .venv/.deps-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 NPM_STAMP := node_modules/.stamp-$(shell cat package-lock.json | sha1sum | cut -c1-12)
 
-.PHONY: setup system-deps services python-deps assets migrate demo seed start stop test lint
+.PHONY: setup system-deps services python-deps assets migrate demo seed start stop test lint api-contract
 
 setup: system-deps run/.env python-deps assets services migrate
 
@@ -51,6 +51,9 @@ stop:
 test: setup
 	@.venv/bin/lint-imports --no-cache  # the module contract (pyproject.toml [tool.importlinter])
 	@$(ENV) $(PY) -m pytest $(PYTEST_ARGS)
+
+api-contract:  # the strict API contract run against the running demo (docs/api.md, "The contract")
+	@bash scripts/api_contract.sh
 
 lint:
 	@.venv/bin/ruff check .
