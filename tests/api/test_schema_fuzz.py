@@ -4,7 +4,8 @@ invalid, against unknown and real object ids, no operation of the API answers a 
 The schema is fetched through the test client on acme's host; requests are sent in-process (same thread,
 same test transaction, so the real database with row-level security answers them), authenticated as alice
 (vendor admin) with an API token. One test per operation; the operations are listed by drf-spectacular at
-collection time, so a new endpoint is fuzzed without anyone listing it.
+collection time, so a new endpoint is fuzzed without anyone listing it. The strict contract run
+(test_api_contract.py) checks everything else; this one reaches each operation's real objects by their ids.
 """
 
 import json
