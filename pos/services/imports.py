@@ -135,7 +135,7 @@ def pos_import_create(*, actor_membership, upload, partner_org=None, mapping=Non
     try:
         sniffed = sniff(upload, allowed={"csv", "xlsx"}, max_bytes=settings.PRM_POS_UPLOAD_MAX_BYTES)
     except UploadRejected as exc:
-        raise DomainError(exc.message, code=exc.code) from exc
+        raise exc.as_domain_error() from exc
     digest = hashlib.sha256()
     for chunk in upload.chunks():
         digest.update(chunk)

@@ -187,7 +187,7 @@ def invitation_accept(request, token):
                 full_name=data.get("full_name", ""),
             )
         except DomainError as exc:
-            error, status = exc.message, exc.status
+            error, status = exc.message, (403 if exc.status == 403 else 400)  # a page: refused, or bad input
             if form is not None:
                 apply_domain_error(form, exc)
         else:

@@ -60,12 +60,10 @@ def _validation_answer(exc):
 
 
 def exception_handler(exc, context):
+    if isinstance(exc, UploadRejected):
+        exc = exc.as_domain_error()
     if isinstance(exc, DomainError):
         return Response({"code": exc.code, "detail": exc.message}, status=exc.status)
-    if isinstance(exc, UploadRejected):
-        too_large = exc.code == "file_too_large"
-        answer = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE if too_large else status.HTTP_422_UNPROCESSABLE_ENTITY
-        return Response({"code": exc.code, "detail": exc.message}, status=answer)
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages)
     if isinstance(exc, Http404):

@@ -3,12 +3,13 @@
 DRF is lenient where the OpenAPI schema (prm.api.schema) is exact; these bases make the server read a JSON body
 as its schema states it, so that what the schema calls invalid is refused (400 `invalid`) and not quietly
 turned into something else:
-- a property the operation does not read is refused (code `unknown_field`) rather than dropped;
+- a property the operation does not read is refused rather than dropped;
 - a value must have its documented JSON type: DRF would take 5 for a text or a UUID, "true" or 1 for a
-  boolean, "5" for an integer (code `wrong_type`);
+  boolean, "5" for an integer;
 - an empty text is not a related id (DRF reads it as null);
 - a text's length is counted as sent (DRF counts it after trimming, so a value the schema calls too long passed).
-Form bodies (multipart uploads) carry only text, so the type rule does not apply to them.
+Form bodies (multipart uploads) carry only text, so the type rule does not apply to them. The errors carry the
+codes `unknown_field`, `wrong_type`, `max_length`, which prm.api.errors counts as schema errors (400).
 """
 
 from collections.abc import Mapping

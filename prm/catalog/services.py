@@ -108,7 +108,7 @@ def products_import_csv(*, actor_membership, upload):
     try:
         sniff(upload, allowed={"csv"})
     except UploadRejected as exc:
-        raise DomainError(exc.message, code=exc.code) from exc
+        raise exc.as_domain_error() from exc
     upload.seek(0)
     result = _import_rows(_parse_rows(upload.read()))
     stored_file_create(

@@ -12,6 +12,8 @@ from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
 from PIL import Image
 
+from prm.services import DomainError
+
 
 class UploadRejected(ValueError):
     """The upload is refused; `code` is machine-readable, the message is for people."""
@@ -20,6 +22,10 @@ class UploadRejected(ValueError):
         super().__init__(message)
         self.code = code
         self.message = message
+
+    def as_domain_error(self):
+        """For a service: the API answers 413 for a file over the limit, 422 for its content."""
+        return DomainError(self.message, code=self.code, status=413 if self.code == "file_too_large" else 422)
 
 
 @dataclass(frozen=True)
