@@ -116,8 +116,8 @@ class PosRejectsView(APIView):
 class PosLineFilter(filters.FilterSet):
     """The query parameters (parsed and documented here) of the lines page's filters (selectors.filter_lines)."""
 
-    partner = django_filters.UUIDFilter(field_name="partner_org")
-    product = django_filters.UUIDFilter(field_name="product")
+    partner = filters.UUIDFilter(field_name="partner_org")
+    product = filters.UUIDFilter(field_name="product")
     sku = django_filters.CharFilter(field_name="product__sku", lookup_expr="iexact")
     date_from = filters.DateFilter(field_name="invoice_date", lookup_expr="gte")
     date_to = filters.DateFilter(field_name="invoice_date", lookup_expr="lte")

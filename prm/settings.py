@@ -276,7 +276,7 @@ REST_FRAMEWORK = {
         "prm.api.filters.OrderingFilter",
     ],
     # Bodies are JSON; an upload endpoint names the multipart parser itself.
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["prm.api.parsers.StrictJSONParser"],
     "DEFAULT_SCHEMA_CLASS": "prm.api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "prm.api.errors.exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",

@@ -6,6 +6,7 @@ cells, page titles and log lines. `no_control_characters` is on every name-like 
 serializers inherit it); services that build rows without model validation call `refuse_control_characters`.
 """
 
+import re
 import unicodedata
 
 from django.core.exceptions import ValidationError
@@ -52,3 +53,20 @@ def text_pattern(*, refused, visible_required):
     if not visible_required:
         return f"^{allowed}*$"
     return f"^{allowed}*[^{refused}{WHITESPACE}]{allowed}*$"
+
+
+# The forms the schema's `date` and `uuid` formats state; the API reads only these (prm.api.serializers, filters).
+ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+
+
+def decimal_pattern(field):
+    """The decimals a DRF DecimalField takes, as the schema states them: at least one digit, the field's digits
+    either side of the point, no sign when negative amounts are refused (drf-spectacular's own pattern lets "-"
+    and "." through). The API refuses a value that does not match (prm.api.serializers)."""
+    sign = "" if field.min_value is not None and field.min_value >= 0 else "-?"
+    whole = f"[0-9]{{1,{field.max_digits - field.decimal_places}}}" if field.max_digits else "[0-9]+"
+    if not field.decimal_places:
+        return f"^{sign}{whole}$"
+    places = field.decimal_places
+    return f"^{sign}(?:{whole}(?:\\.[0-9]{{0,{places}}})?|\\.[0-9]{{1,{places}}})$"

@@ -16,6 +16,8 @@ for _ in $(seq 100); do
   curl -fs -o /dev/null -H "Host: localhost" "http://127.0.0.1:$PORT/health/" && break
   sleep 0.2
 done
+curl -fs -o /dev/null -H "Host: localhost" "http://127.0.0.1:$PORT/health/" ||
+  { echo "The contract run's web server does not answer on port $PORT: see run/contract-web.log." >&2; exit 1; }
 mkdir -p run/contract
 status=0
 run() {  # run <e-mail> <phases>

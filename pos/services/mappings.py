@@ -34,7 +34,6 @@ def _refuse_while_loading(mapping):
         raise Conflict(
             "A file is being loaded with this template; change or delete it once the load is done.",
             code="mapping_in_use",
-            status=409,
         )
 
 

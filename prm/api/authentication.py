@@ -1,6 +1,7 @@
 import hashlib
 from datetime import timedelta
 
+from django.db import transaction
 from django.utils import timezone
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.plumbing import build_bearer_security_scheme_object
@@ -52,8 +53,9 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
         if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
             # Never waits: a running request of this token that stamped it holds the row until it ends, and another
             # request (a retry answered 409 idempotency_key_in_use, say) must not queue behind it for a timestamp.
-            unlocked = ApiToken.objects.filter(pk=token.pk).select_for_update(skip_locked=True)
-            ApiToken.objects.filter(pk__in=unlocked).update(last_used_at=now)
+            with transaction.atomic():  # the row lock needs a transaction, also in a view without ATOMIC_REQUESTS
+                unlocked = ApiToken.objects.filter(pk=token.pk).select_for_update(skip_locked=True)
+                ApiToken.objects.filter(pk__in=unlocked).update(last_used_at=now)
         request._request.membership = membership
         return token.user, token
 

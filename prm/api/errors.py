@@ -6,16 +6,23 @@ a rule between fields, a rule of the serializer's own) answers 422 `unprocessabl
 schema and is refused anyway. A DomainError answers its own status (422 unless it says otherwise).
 """
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+from rest_framework.views import set_rollback
 
 from prm.files.validation import UploadRejected
 from prm.services import DomainError
+
+
+def _field_errors(detail):
+    """`errors` is an object: messages that belong to no field go under `non_field_errors`."""
+    flat = _flatten(detail)
+    return flat if isinstance(flat, dict) else {"non_field_errors": flat}
 
 
 def _flatten(detail):
@@ -45,11 +52,15 @@ def _leaf_codes(codes):
     return {codes}
 
 
+# A body that is not an object (or none at all) is refused under non_field_errors with one of these.
+BODY_SHAPE_CODES = frozenset({"wrong_type", "null"})
+
+
 def _breaks_schema(exc):
     """Whether a ValidationError is one the schema states (400) rather than a rule beyond it (422)."""
     codes = exc.get_codes()
     if isinstance(codes, dict) and "non_field_errors" in codes:
-        return False
+        return _leaf_codes(codes["non_field_errors"]) <= BODY_SHAPE_CODES
     return bool(_leaf_codes(codes) & SCHEMA_CODES)
 
 
@@ -63,19 +74,27 @@ def exception_handler(exc, context):
     if isinstance(exc, UploadRejected):
         exc = exc.as_domain_error()
     if isinstance(exc, DomainError):
+        set_rollback()  # what the view wrote before the refusal is undone (ATOMIC_REQUESTS), as for DRF's errors
         return Response({"code": exc.code, "detail": exc.message}, status=exc.status)
+    if isinstance(exc, RequestDataTooBig):
+        exc = exceptions.APIException("The request body is larger than the limit.", code="too_large")
+        exc.status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    elif isinstance(exc, SuspiciousOperation):  # too many form fields or files
+        exc = exceptions.ParseError(str(exc) or "The request cannot be read.")
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages)
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
-    if isinstance(exc, PermissionDenied):
-        exc = exceptions.PermissionDenied()
+    if isinstance(exc, (PermissionDenied, exceptions.PermissionDenied)):
+        # One code for a role refused, whether the view's permission or a service said so.
+        detail = getattr(exc, "detail", None)
+        exc = exceptions.PermissionDenied(str(detail) if detail else None, code="forbidden")
     response = drf_exception_handler(exc, context)
     if response is None:
         return None
     if isinstance(exc, exceptions.ValidationError):
         response.status_code, code, detail = _validation_answer(exc)
-        response.data = {"code": code, "detail": detail, "errors": _flatten(exc.detail)}
+        response.data = {"code": code, "detail": detail, "errors": _field_errors(exc.detail)}
     else:
         detail = exc.detail if isinstance(exc, exceptions.APIException) else str(exc)
         code = exc.get_codes() if isinstance(exc, exceptions.APIException) else "error"

@@ -7,8 +7,6 @@ valid value of its documented type â€” otherwise 400 with the parameter named â€
 Every API view uses these through DEFAULT_FILTER_BACKENDS; a module's own FilterSet subclasses `FilterSet`.
 """
 
-import re
-
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -19,9 +17,7 @@ from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import filters
 from rest_framework.exceptions import ValidationError
 
-from prm.validators import NUL, text_pattern
-
-ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+from prm.validators import ISO_DATE, NUL, UUID, text_pattern
 
 
 class StrictBooleanField(forms.Field):
@@ -42,6 +38,17 @@ class StrictDateField(forms.DateField):
         return super().to_python(value)
 
 
+class StrictUUIDField(forms.UUIDField):
+    def to_python(self, value):
+        if value not in self.empty_values and not UUID.fullmatch(str(value)):
+            raise DjangoValidationError(_("Use a UUID as 8-4-4-4-12 hexadecimal digits."), code="invalid")
+        return super().to_python(value)
+
+
+class UUIDFilter(django_filters.UUIDFilter):
+    field_class = StrictUUIDField
+
+
 class BooleanFilter(django_filters.BooleanFilter):
     field_class = StrictBooleanField
 
@@ -51,21 +58,22 @@ class DateFilter(django_filters.DateFilter):
 
 
 class FilterSet(django_filters.FilterSet):
-    """Base of every API filter set: booleans are `true`/`false`, dates ISO, foreign keys filter by id, and a
-    parameter given empty (`?partner_org=`) is refused rather than ignored."""
+    """Base of every API filter set: booleans are `true`/`false`, dates ISO, UUIDs hyphenated, foreign keys filter
+    by id, and a parameter given empty or blank (`?partner_org=`, `?family=%20`) is refused rather than ignored."""
 
     FILTER_DEFAULTS = {
         **FILTER_FOR_DBFIELD_DEFAULTS,
         models.BooleanField: {"filter_class": BooleanFilter},
         models.DateField: {"filter_class": DateFilter},
-        models.ForeignKey: {"filter_class": django_filters.UUIDFilter},
-        models.OneToOneField: {"filter_class": django_filters.UUIDFilter},
+        models.UUIDField: {"filter_class": UUIDFilter},
+        models.ForeignKey: {"filter_class": UUIDFilter},
+        models.OneToOneField: {"filter_class": UUIDFilter},
     }
 
     def is_valid(self):
         if self.is_bound:
             for name in self.filters:
-                if name in self.data and "" in self.data.getlist(name):
+                if name in self.data and any(not value.strip() for value in self.data.getlist(name)):
                     self.form.add_error(name, DjangoValidationError(_("Give a value or leave it out."), code="blank"))
         return super().is_valid()
 
@@ -96,7 +104,7 @@ class OrderingFilter(filters.OrderingFilter):
         given = request.query_params.get(self.ordering_param)
         if given is None:
             return self.get_default_ordering(view)
-        terms = [term.strip() for term in given.split(",")]
+        terms = given.split(",")
         allowed = set(self._terms(queryset, view, request))
         unknown = [term for term in terms if term not in allowed]
         if unknown:

@@ -72,6 +72,8 @@ def idempotent(action):
             response = view.finalize_response(request, action(view, request, *args, **kwargs), *args, **kwargs)
             if 200 <= response.status_code < 300:
                 _store(token, key, request, fingerprint, response)
+            else:
+                transaction.set_rollback(True)  # a refusal the action answered rather than raised changes nothing
             return response
 
     run.kwargs = {**getattr(action, "kwargs", {}), "schema": _documented(action)}

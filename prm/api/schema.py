@@ -13,7 +13,7 @@ from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers
 
 from prm.api.serializers import StrictInputMixin
-from prm.validators import CONTROL_CHARACTERS, NUL, no_control_characters, text_pattern
+from prm.validators import CONTROL_CHARACTERS, NUL, decimal_pattern, no_control_characters, text_pattern
 
 UNSAFE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 
@@ -100,8 +100,8 @@ class AutoSchema(openapi.AutoSchema):
         parameters = super()._get_filter_parameters()
         for parameter in parameters:
             if _is_plain_text_schema(parameter["schema"]) and parameter["name"] != "search":
-                # prm.api.filters refuses a filter given empty; the middleware refuses NUL in any parameter.
-                parameter["schema"].update(minLength=1, pattern=text_pattern(refused=NUL, visible_required=False))
+                # prm.api.filters refuses a filter given blank; the middleware refuses NUL in any parameter.
+                parameter["schema"].update(minLength=1, pattern=text_pattern(refused=NUL, visible_required=True))
         return parameters
 
 
@@ -113,23 +113,12 @@ def _state_input_rules(field, schema):
             visible_required=not field.allow_blank and field.trim_whitespace,
         )
     if isinstance(field, serializers.DecimalField) and schema.get("type") == "string":
-        schema["pattern"] = _decimal_pattern(field)
+        schema["pattern"] = decimal_pattern(field)
     if isinstance(field, (serializers.ListField, serializers.ListSerializer)) and schema.get("type") == "array":
         if field.max_length is not None:
             schema["maxItems"] = field.max_length
         if not field.allow_empty:
             schema["minItems"] = max(1, field.min_length or 0)
-
-
-def _decimal_pattern(field):
-    """A decimal as DRF reads it: at least one digit, the field's digits either side of the point, no sign
-    when negative amounts are refused (drf-spectacular's own pattern lets "-" and "." through)."""
-    sign = "" if field.min_value is not None and field.min_value >= 0 else "-?"
-    whole = f"[0-9]{{1,{field.max_digits - field.decimal_places}}}" if field.max_digits else "[0-9]+"
-    if not field.decimal_places:
-        return f"^{sign}{whole}$"
-    places = field.decimal_places
-    return f"^{sign}(?:{whole}(?:\\.[0-9]{{0,{places}}})?|\\.[0-9]{{1,{places}}})$"
 
 
 def _is_plain_text_schema(schema):

@@ -6,12 +6,13 @@ turned into something else:
 - a property the operation does not read is refused rather than dropped;
 - a value must have its documented JSON type: DRF would take 5 for a text or a UUID, "true" or 1 for a
   boolean, "5" for an integer;
-- an empty text is not a related id (DRF reads it as null);
+- an empty text is not a related id (DRF reads it as null); dates, decimals and UUIDs have the schema's form;
 - a text's length is counted as sent (DRF counts it after trimming, so a value the schema calls too long passed).
 Form bodies (multipart uploads) carry only text, so the type rule does not apply to them. The errors carry the
 codes `unknown_field`, `wrong_type`, `max_length`, which prm.api.errors counts as schema errors (400).
 """
 
+import re
 from collections.abc import Mapping
 
 from django.http import QueryDict
@@ -19,7 +20,12 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 from rest_framework.exceptions import ErrorDetail, ValidationError
 
+from prm.api.fields import ScopedRelatedField
+from prm.validators import ISO_DATE, UUID, decimal_pattern
+
 UNKNOWN_FIELD = _("This operation has no such field.")
+NOT_AN_OBJECT = _("Send a JSON object.")
+NOT_AS_DOCUMENTED = _("Send it as the schema's format or pattern states.")
 NOT_AN_ID = _("Send an id (or null where the field allows it).")
 WRONG_TYPE = _("Send a value of the documented type (%(type)s).")
 
@@ -56,11 +62,16 @@ def _has_json_type(field, value):
 
 class StrictInputMixin:
     def to_internal_value(self, data):
-        if isinstance(data, Mapping):
-            errors = self._shape_errors(data)
-            if errors:
-                raise ValidationError(errors)
-        return super().to_internal_value(data)
+        if not isinstance(data, Mapping):
+            raise ValidationError({"non_field_errors": [ErrorDetail(NOT_AN_OBJECT, code="wrong_type")]})
+        errors = self._shape_errors(data)
+        try:
+            value = super().to_internal_value(data)
+        except ValidationError as exc:  # every field's error at once, this check's first
+            raise ValidationError({**exc.detail, **errors}) from exc
+        if errors:
+            raise ValidationError(errors)
+        return value
 
     def _shape_errors(self, data):
         writable = {field.field_name: field for field in self._writable_fields}
@@ -80,10 +91,24 @@ def _value_error(field, value, *, typed):
         has_type, type_name = _has_json_type(field, value)
         if not has_type:
             return ErrorDetail(WRONG_TYPE % {"type": type_name}, code="wrong_type")
+    if isinstance(value, str) and not _has_documented_form(field, value):
+        return ErrorDetail(NOT_AS_DOCUMENTED, code="invalid")
     limit = getattr(field, "max_length", None)
     if isinstance(field, serializers.CharField) and limit and isinstance(value, str) and len(value) > limit:
         return ErrorDetail(field.error_messages["max_length"].format(max_length=limit), code="max_length")
     return None
+
+
+def _has_documented_form(field, value):
+    """DRF also reads `20240105` or `2024-W01-1` as a date, ` 1e2` as a decimal, a UUID without hyphens: the
+    schema's format or pattern does not, so neither does the API."""
+    if isinstance(field, serializers.DateField) and not isinstance(field, serializers.DateTimeField):
+        return ISO_DATE.fullmatch(value) is not None
+    if isinstance(field, serializers.DecimalField):
+        return re.fullmatch(decimal_pattern(field).strip("^$"), value) is not None
+    if isinstance(field, (serializers.UUIDField, ScopedRelatedField)):
+        return UUID.fullmatch(value) is not None
+    return True
 
 
 class Serializer(StrictInputMixin, serializers.Serializer):

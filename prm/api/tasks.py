@@ -5,7 +5,7 @@ from prm.tenancy.context import tenant_scope
 from prm.tenancy.models import Tenant
 
 
-@shared_task
+@shared_task(acks_late=True)
 def purge_expired_idempotency_keys():
     """Beat (daily), platform level: in each tenant (suspended ones too), delete the idempotency keys older than
     24 hours. Row-level security shows a statement only one tenant's rows, hence one scope per tenant."""

@@ -258,7 +258,7 @@ def test_an_analyst_reads_the_list_but_cannot_create_on_the_page_or_the_api(worl
     assert client.post("/partner-orgs/new/", _page_data()).status_code == 403
     api_post = client.post(API, _api_data(), content_type="application/json")
     assert api_post.status_code == 403
-    assert api_post.json()["code"] == "permission_denied"
+    assert api_post.json()["code"] == "forbidden"
     assert set(_orgs(world.tenant_a)) == before
 
 

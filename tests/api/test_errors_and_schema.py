@@ -127,14 +127,14 @@ def test_a_bad_token_answers_401_authentication_failed(world):
     assert_error(response, 401, "authentication_failed")
 
 
-def test_a_role_without_access_answers_403_permission_denied(world):
+def test_a_role_without_access_answers_403_forbidden(world):
     response = world.client(world.una).get("/api/v1/partner-orgs/")
-    assert_error(response, 403, "permission_denied")
+    assert_error(response, 403, "forbidden")
 
 
 def test_a_read_only_role_writing_answers_403(world):
     response = post_json(world.client(world.bob), "/api/v1/products/", {"sku": "X-1", "name": "X"})
-    assert_error(response, 403, "permission_denied")
+    assert_error(response, 403, "forbidden")
     with tenant_scope(world.tenant_a):
         assert not Product.objects.exists()
 

@@ -83,6 +83,10 @@ def test_a_text_is_measured_as_sent_before_it_is_trimmed(world):
         pytest.param("/api/v1/products/", {"page": "two"}, "page", id="page_not_a_number"),
         pytest.param("/api/v1/products/", {"page_size": "501"}, "page_size", id="page_size_501"),
         pytest.param("/api/v1/products/", {"page_size": "0"}, "page_size", id="page_size_0"),
+        pytest.param("/api/v1/products/", {"family": " "}, "family", id="blank_text_filter"),
+        pytest.param("/api/v1/products/", {"ordering": " name"}, "ordering", id="ordering_term_with_a_space"),
+        pytest.param("/api/v1/users/", {"partner_org": uuid.uuid4().hex}, "partner_org", id="uuid_without_hyphens"),
+        pytest.param("/api/v1/pos/lines/", {"date_from": "20260105"}, "date_from", id="date_not_yyyy_mm_dd"),
     ],
 )
 def test_an_invalid_query_parameter_answers_400_naming_it(world, path, query, parameter):
@@ -168,3 +172,56 @@ def test_a_post_to_an_unknown_api_path_with_a_session_answers_the_json_404_not_t
     response = client.post("/api/v1/no-such-thing/", {"name": "x"}, content_type="application/json")
 
     assert_error(response, 404, "not_found")
+
+
+# --- bodies the schema's formats and the JSON parser refuse --------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("valid_from", "amount"),
+    [
+        pytest.param("20260105", "12.50", id="date_in_basic_form"),
+        pytest.param("2026-W01-1", "12.50", id="week_date"),
+        pytest.param("2026-01-05", " 12.50", id="decimal_with_a_space"),
+        pytest.param("2026-01-05", "1e2", id="decimal_with_an_exponent"),
+        pytest.param("2026-01-05", "-5", id="negative_amount_the_schema_has_no_sign_for"),
+    ],
+)
+def test_a_date_or_decimal_in_another_form_than_the_schemas_is_refused(world, valid_from, amount):
+    with tenant_scope(world.tenant_a):
+        product, price_list = ProductFactory(), PriceListFactory()
+    body = {"price_list": str(price_list.pk), "amount": amount, "valid_from": valid_from}
+
+    response = post_json(world.client(world.alice), f"/api/v1/products/{product.pk}/prices/", body)
+
+    assert assert_error(response, 400, "invalid")["errors"].keys() <= {"valid_from", "amount"}
+    with tenant_scope(world.tenant_a):
+        assert not Price.objects.exists()
+
+
+def test_a_related_id_without_hyphens_is_refused(world):
+    body = {"email": "new@alpha.test", "role": "partner_user", "partner_org": world.org1.pk.hex}
+
+    response = post_json(world.client(world.alice), "/api/v1/invitations/", body)
+
+    assert list(assert_error(response, 400, "invalid")["errors"]) == ["partner_org"]
+
+
+@pytest.mark.parametrize("raw", ["[]", '"price list"', "5", "null"], ids=["array", "string", "number", "null"])
+def test_a_body_that_is_not_an_object_answers_400(world, raw):
+    response = world.client(world.alice).post("/api/v1/price-lists/", raw, content_type="application/json")
+
+    assert_error(response, 400, "invalid")
+    assert price_list_names(world) == []
+
+
+@pytest.mark.parametrize(
+    "raw",
+    ['{"name": "\\ud800", "currency": "EUR"}', '{"\\udfff": 1}', "[" * 100_000],
+    ids=["lone_surrogate_value", "lone_surrogate_key", "nested_too_deeply"],
+)
+def test_a_body_json_reads_but_the_portal_cannot_hold_answers_400(world, raw):
+    response = world.client(world.alice).post("/api/v1/price-lists/", raw, content_type="application/json")
+
+    assert_error(response, 400, "parse_error")
+    assert price_list_names(world) == []

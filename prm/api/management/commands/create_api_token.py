@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from prm.accounts.models import User
+from prm.accounts.models import Membership
 from prm.accounts.services import api_token_create
 from prm.tenancy.context import tenant_scope
 from prm.tenancy.models import Tenant
@@ -19,8 +19,8 @@ class Command(BaseCommand):
         if tenant is None:
             raise CommandError("No tenant with this slug.")
         with tenant_scope(tenant):
-            user = User.objects.filter(email__iexact=email, memberships__is_active=True).first()
-            if user is None:
+            membership = Membership.objects.select_related("user").filter(user__email__iexact=email, is_active=True)
+            if not membership.exists():
                 raise CommandError(f"{email} is no active member of {tenant.name}.")
-            _token, key = api_token_create(user=user, name=name)
+            _token, key = api_token_create(user=membership.first().user, name=name)
         self.stdout.write(key)

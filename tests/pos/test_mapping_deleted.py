@@ -1,4 +1,5 @@
-"""A template changed or deleted by two requests at once (the strict API run's two workers found this as a 500)."""
+"""A template deleted before a change or delete reaches it (two requests at once: the strict API run found this as a
+500) is 404 not_found."""
 
 import pytest
 
@@ -10,7 +11,7 @@ from tests.pos.conftest import membership
 
 
 @pytest.mark.parametrize("change", [column_mapping_update, column_mapping_delete])
-def test_a_template_deleted_meanwhile_is_not_found_rather_than_an_error(world, change):
+def test_a_template_already_deleted_is_not_found_rather_than_an_error(world, change):
     with tenant_scope(world.tenant_a):
         template = ColumnMapping.objects.create(
             partner_org=world.org1, name="T", header=["sku"], header_signature="race", columns={"sku": 0}
