@@ -48,6 +48,15 @@ KEY_PARAMETER = OpenApiParameter(
 )
 
 
+REPLAYED_PARAMETER = OpenApiParameter(
+    REPLAYED_HEADER,
+    type={"type": "string", "enum": ["true"]},
+    location=OpenApiParameter.HEADER,
+    response=True,
+    description="Present on an answer replayed for a retry with the same key.",
+)
+
+
 def lock_name(*, tenant_id, token_id, key):
     """The name of the advisory lock (`hashtextextended(name, 42)`) a request with this key holds while it runs."""
     return f"idempotency:{tenant_id}:{token_id}:{key}"
@@ -182,7 +191,7 @@ def _documented(action):
 
     class IdempotentSchema(schema_class):
         def get_override_parameters(self):
-            return [*super().get_override_parameters(), KEY_PARAMETER]
+            return [*super().get_override_parameters(), KEY_PARAMETER, REPLAYED_PARAMETER]
 
         def _get_response_bodies(self, direction="response"):
             responses = super()._get_response_bodies(direction)

@@ -107,6 +107,8 @@ class AutoSchema(openapi.AutoSchema):
 
 def _state_input_rules(field, schema):
     """What DRF checks and drf-spectacular leaves out: text patterns, and the bounds of a list."""
+    if isinstance(field, serializers.EmailField) and "pattern" not in schema:
+        schema["pattern"] = text_pattern(refused=NUL, visible_required=False)
     if isinstance(field, serializers.CharField) and _is_plain_text_schema(schema):
         schema["pattern"] = text_pattern(
             refused=CONTROL_CHARACTERS if no_control_characters in field.validators else NUL,

@@ -1,4 +1,4 @@
-"""Base classes of every API serializer that reads a request body.
+"""Base classes of every API serializer (one that only renders answers loses nothing by them).
 
 DRF is lenient where the OpenAPI schema (prm.api.schema) is exact; these bases make the server read a JSON body
 as its schema states it, so that what the schema calls invalid is refused (400 `invalid`) and not quietly
@@ -36,6 +36,7 @@ JSON_TYPES = (
     (serializers.FloatField, (int, float), "number"),
     (serializers.DecimalField, (str,), "string"),
     (serializers.CharField, (str,), "string"),
+    (serializers.MultipleChoiceField, (list,), "array"),
     (serializers.ChoiceField, (str,), "string"),
     (serializers.UUIDField, (str,), "string"),
     (serializers.DateField, (str,), "string"),
@@ -74,7 +75,7 @@ class StrictInputMixin:
         return value
 
     def _shape_errors(self, data):
-        writable = {field.field_name: field for field in self._writable_fields}
+        writable = {f.field_name: f for f in self._writable_fields if not isinstance(f, serializers.HiddenField)}
         errors = {key: [ErrorDetail(UNKNOWN_FIELD, code="unknown_field")] for key in data if key not in writable}
         typed = not isinstance(data, QueryDict)  # a form body holds text only
         for name, field in writable.items():
