@@ -13,9 +13,17 @@ from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers
 
 from prm.api.serializers import StrictInputMixin
-from prm.validators import CONTROL_CHARACTERS, NUL, decimal_pattern, no_control_characters, text_pattern
+from prm.validators import (
+    CONTROL_CHARACTERS,
+    EMAIL_PATTERN,
+    NUL,
+    decimal_pattern,
+    no_control_characters,
+    text_pattern,
+)
 
 UNSAFE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
+
 
 class ErrorSerializer(serializers.Serializer):
     """Every error answer of the API."""
@@ -85,16 +93,21 @@ class AutoSchema(openapi.AutoSchema):
 
     def _map_basic_serializer(self, serializer, direction):
         schema = super()._map_basic_serializer(serializer, direction)
-        if direction == "request":
-            # After drf-spectacular's own validators mapping, which would wrap a patterned blankable text in a oneOf.
-            for field in serializer.fields.values():
-                properties = schema["properties"].get(field.field_name)
-                if properties is not None:
-                    _state_input_rules(field, properties)
-            if isinstance(serializer, StrictInputMixin):
-                schema["additionalProperties"] = False
+        for field in serializer.fields.values():
+            properties = schema["properties"].get(field.field_name)
+            if properties is None:
+                continue
+            if isinstance(field, serializers.EmailField):
+                # Not the `email` format: it allows addresses Django refuses (`0@0.a`) and refuses some it takes
+                # (a local part over 64 characters). A request states EMAIL_PATTERN instead.
+                properties.pop("format", None)
+            if direction == "request":
+                # After drf-spectacular's own validators mapping, which would wrap a patterned blankable text in
+                # a oneOf.
+                _state_input_rules(field, properties)
+        if direction == "request" and isinstance(serializer, StrictInputMixin):
+            schema["additionalProperties"] = False
         return schema
-
 
     def _get_filter_parameters(self):
         parameters = super()._get_filter_parameters()
@@ -108,7 +121,7 @@ class AutoSchema(openapi.AutoSchema):
 def _state_input_rules(field, schema):
     """What DRF checks and drf-spectacular leaves out: text patterns, and the bounds of a list."""
     if isinstance(field, serializers.EmailField) and "pattern" not in schema:
-        schema["pattern"] = text_pattern(refused=NUL, visible_required=False)
+        schema["pattern"] = EMAIL_PATTERN
     if isinstance(field, serializers.CharField) and _is_plain_text_schema(schema):
         schema["pattern"] = text_pattern(
             refused=CONTROL_CHARACTERS if no_control_characters in field.validators else NUL,

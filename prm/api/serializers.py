@@ -6,7 +6,8 @@ turned into something else:
 - a property the operation does not read is refused rather than dropped;
 - a value must have its documented JSON type: DRF would take 5 for a text or a UUID, "true" or 1 for a
   boolean, "5" for an integer;
-- an empty text is not a related id (DRF reads it as null); dates, decimals and UUIDs have the schema's form;
+- an empty text is not a related id (DRF reads it as null);
+- dates, decimals, UUIDs and e-mail addresses have the schema's form;
 - a text's length is counted as sent (DRF counts it after trimming, so a value the schema calls too long passed).
 Form bodies (multipart uploads) carry only text, so the type rule does not apply to them. The errors carry the
 codes `unknown_field`, `wrong_type`, `max_length`, which prm.api.errors counts as schema errors (400).
@@ -21,7 +22,7 @@ from rest_framework import serializers
 from rest_framework.exceptions import ErrorDetail, ValidationError
 
 from prm.api.fields import ScopedRelatedField
-from prm.validators import ISO_DATE, UUID, decimal_pattern
+from prm.validators import EMAIL_PATTERN, ISO_DATE, UUID, decimal_pattern
 
 UNKNOWN_FIELD = _("This operation has no such field.")
 NOT_AN_OBJECT = _("Send a JSON object.")
@@ -107,6 +108,8 @@ def _has_documented_form(field, value):
         return ISO_DATE.fullmatch(value) is not None
     if isinstance(field, serializers.DecimalField):
         return re.fullmatch(decimal_pattern(field).strip("^$"), value) is not None
+    if isinstance(field, serializers.EmailField):
+        return re.fullmatch(EMAIL_PATTERN.strip("^$"), value) is not None
     if isinstance(field, (serializers.UUIDField, ScopedRelatedField)):
         return UUID.fullmatch(value) is not None
     return True
