@@ -225,3 +225,14 @@ def test_a_body_json_reads_but_the_portal_cannot_hold_answers_400(world, raw):
 
     assert_error(response, 400, "parse_error")
     assert price_list_names(world) == []
+
+
+@pytest.mark.parametrize("email", ["pat@[127.0.0.1]", "pat@bücher.test"], ids=["address_literal", "unicode_domain"])
+def test_an_email_outside_the_schemas_pattern_is_refused_though_django_would_take_it(world, email):
+    body = {"email": email, "role": "partner_user", "partner_org": str(world.org1.pk)}
+
+    response = post_json(world.client(world.alice), "/api/v1/invitations/", body)
+
+    assert list(assert_error(response, 400, "invalid")["errors"]) == ["email"]
+    with tenant_scope(world.tenant_a):
+        assert not Invitation.objects.filter(email=email).exists()
