@@ -21,7 +21,7 @@ from rest_framework.response import Response
 from rest_framework.test import APIRequestFactory, force_authenticate
 
 from pos.models import PosImport, PosLine
-from prm.accounts.models import Role
+from prm.accounts.models import PartnerOrg, Role
 from prm.accounts.services import api_token_create
 from prm.api.idempotency import idempotent, lock_name
 from prm.api.models import IdempotencyKey
@@ -147,7 +147,7 @@ def test_a_key_older_than_24_hours_is_a_new_request(world, products):
         assert IdempotencyKey.objects.get().created_at > timezone.now() - timedelta(minutes=1)
 
 
-def test_another_tenants_token_with_the_same_key_never_replays_tenant_a_answer(world, products):
+def test_the_same_key_in_another_tenant_is_a_new_request_there(world, products):
     lines = [pos_line("INV-1", "AX-24")]
     in_a = post_lines(token_client(world.tenant_a, world.pat), lines)
 
@@ -214,6 +214,28 @@ def test_an_answer_that_is_not_2xx_is_not_kept_and_a_retry_runs_again(world):
 
         assert (failed.status_code, retried.status_code) == (503, 201)
         assert IdempotencyKey.objects.get().response_status == 201
+
+
+def test_a_refusal_raised_by_the_service_is_not_kept_and_the_retry_runs_once_its_cause_is_gone(world, products):
+    """The documented case: a 422 the service raises rolls back with its key, so the same key later succeeds."""
+    client = token_client(world.tenant_a, world.alice)
+    body = json.dumps({"partner": str(world.org2.pk), "lines": [pos_line("INV-1", "AX-24")]})
+
+    def send():
+        return client.post(LINES, body, content_type="application/json", headers={"Idempotency-Key": KEY})
+
+    with tenant_scope(world.tenant_a):
+        PartnerOrg.objects.filter(pk=world.org2.pk).update(status="inactive")
+    refused = send()
+    with tenant_scope(world.tenant_a):
+        assert not IdempotencyKey.objects.exists()
+        PartnerOrg.objects.filter(pk=world.org2.pk).update(status="active")
+    retried = send()
+
+    assert_error(refused, 422, "inactive_partner")
+    assert retried.status_code == 201, retried.content
+    assert "Idempotent-Replayed" not in retried
+    assert counts(world.tenant_a)[:2] == (1, 1)
 
 
 def test_an_action_documents_the_header_and_the_refusals_whatever_the_order_of_its_decorators():

@@ -74,7 +74,7 @@ def test_two_tokens_of_one_user_are_counted_apart(world, rates):
     assert statuses(second, 2) == [200, 200]
 
 
-def test_another_tenants_token_is_counted_apart(world, rates):
+def test_a_token_of_another_tenant_has_its_own_count(world, rates):
     rates(burst="2/min")
     alice = token_client(world.tenant_a, world.alice)
     charlie = token_client(world.tenant_b, world.charlie)
