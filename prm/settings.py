@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "prm.files",
     "prm.api",
     "prm.catalog",
+    "prm.ledger",
     "prm.portal",
     "partners",
     "dealreg",

@@ -12,6 +12,7 @@ from prm.audit.services import record
 from prm.catalog.models import Price
 from prm.files.models import StoredFile
 from prm.files.services import stored_file_create
+from prm.ledger.models import FxRate
 from prm.notifications.models import Notification
 from prm.tenancy.context import tenant_scope
 from tests.factories import PriceListFactory, ProductFactory
@@ -86,6 +87,9 @@ def populate_tenant(tenant, *, admin_membership, partner_org, marker):
                 f"{marker}-sales.csv", f"Invoice;Date;Part;Qty\n{marker}-INV-3;2026-03-02;{product.sku};1\n".encode()
             ),
         )
+        fx_rate = FxRate.objects.create(
+            base_currency="EUR", quote_currency="USD", rate="1.0850", valid_from=datetime.date(2026, 1, 1)
+        )
         mapping = ColumnMapping.objects.create(
             partner_org=partner_org,
             name=f"{marker} template",
@@ -114,6 +118,7 @@ def populate_tenant(tenant, *, admin_membership, partner_org, marker):
         "pos_line": pos_line_row,
         "pos_reject": pos_reject,
         "column_mapping": mapping,
+        "fx_rate": fx_rate,
     }
 
 
