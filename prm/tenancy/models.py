@@ -1,6 +1,6 @@
 import uuid
 
-from django.core.validators import RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
@@ -24,6 +24,12 @@ class Tenant(models.Model):
     reporting_currency = models.CharField(max_length=3, default="USD")
     default_language = models.CharField(max_length=10, default="en")
     time_zone = models.CharField(max_length=64, default="UTC")
+    # Where the vendor is (whose public holidays business days skip, prm.business_days) and when its fiscal year
+    # starts (prm.fiscal: FY named by the calendar year it ends in).
+    country = models.CharField(max_length=2, default="US", help_text="ISO 3166-1 alpha-2 code")
+    fiscal_year_start_month = models.PositiveSmallIntegerField(
+        default=1, validators=[MinValueValidator(1), MaxValueValidator(12)]
+    )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.ACTIVE)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -37,6 +43,12 @@ class Tenant(models.Model):
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(fiscal_year_start_month__gte=1, fiscal_year_start_month__lte=12),
+                name="tenant_fiscal_year_start_month_1_12",
+            ),
+        ]
 
     def __str__(self):
         return self.name
