@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "prm.api",
     "prm.catalog",
     "prm.ledger",
+    "prm.territories",
     "prm.portal",
     "partners",
     "dealreg",

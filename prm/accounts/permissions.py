@@ -72,6 +72,12 @@ def can_send_partner_data(membership):
     return is_partner(membership) or can_act_for_any_partner(membership)
 
 
+def can_post_to_ledger(membership):
+    """Vendor staff who may move a partner's money in the ledger (accrue, approve, pay, reverse); a module's
+    service that posts for its own use case (an MDF claim's approval) checks its own predicate too."""
+    return has_role(membership, PARTNER_MANAGER_ROLES)
+
+
 def can_manage_catalog(membership):
     return has_role(membership, VENDOR_ADMIN_ROLES)
 
@@ -81,6 +87,16 @@ def can_configure_tenant(membership):
 
 
 def can_read_audit(membership):
+    return has_role(membership, VENDOR_ADMIN_ROLES)
+
+
+def can_manage_fx_rates(membership):
+    """Who enters and uploads the tenant's FX rates (vendor staff read them)."""
+    return has_role(membership, VENDOR_ADMIN_ROLES)
+
+
+def can_manage_territories(membership):
+    """Who defines territories, assigns partner organisations and staff to them and limits staff to theirs."""
     return has_role(membership, VENDOR_ADMIN_ROLES)
 
 
@@ -153,5 +169,6 @@ def capabilities(membership):
         "can_manage_catalog": can_manage_catalog(membership),
         "can_configure_tenant": can_configure_tenant(membership),
         "can_read_audit": can_read_audit(membership),
+        "can_manage_territories": can_manage_territories(membership),
         "can_invite_users": can_invite_users(membership),
     }

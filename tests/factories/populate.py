@@ -15,7 +15,8 @@ from prm.files.services import stored_file_create
 from prm.ledger.models import FxRate
 from prm.notifications.models import Notification
 from prm.tenancy.context import tenant_scope
-from tests.factories import PriceListFactory, ProductFactory
+from prm.territories.models import PartnerOrgTerritory, StaffTerritory, Territory, TerritoryLimit, TerritoryRule
+from tests.factories import MembershipFactory, PriceListFactory, ProductFactory, UserFactory
 
 PNG_1x1 = bytes.fromhex(
     "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
@@ -90,6 +91,14 @@ def populate_tenant(tenant, *, admin_membership, partner_org, marker):
         fx_rate = FxRate.objects.create(
             base_currency="EUR", quote_currency="USD", rate="1.0850", valid_from=datetime.date(2026, 1, 1)
         )
+        territory = Territory.objects.create(name=f"{marker} territory", code=f"{marker}-T")
+        territory_rule = TerritoryRule.objects.create(territory=territory, country="DE", postcode_prefix="7")
+        limited_manager = MembershipFactory(
+            user=UserFactory(email=f"{marker.lower()}-cm@territory.test"), role="channel_manager"
+        )
+        staff_territory = StaffTerritory.objects.create(territory=territory, membership=limited_manager)
+        partner_org_territory = PartnerOrgTerritory.objects.create(territory=territory, partner_org=partner_org)
+        territory_limit = TerritoryLimit.objects.create(membership=limited_manager)
         mapping = ColumnMapping.objects.create(
             partner_org=partner_org,
             name=f"{marker} template",
@@ -119,6 +128,12 @@ def populate_tenant(tenant, *, admin_membership, partner_org, marker):
         "pos_reject": pos_reject,
         "column_mapping": mapping,
         "fx_rate": fx_rate,
+        "territory": territory,
+        "territory_rule": territory_rule,
+        "staff_territory": staff_territory,
+        "partner_org_territory": partner_org_territory,
+        "territory_limit": territory_limit,
+        "limited_manager": limited_manager,
     }
 
 
