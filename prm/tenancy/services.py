@@ -20,6 +20,7 @@ BRANDING_FIELDS = [
     "email_sender_address",
     "logo",
 ]
+FISCAL_CALENDAR_FIELDS = ["country", "fiscal_year_start_month"]
 
 
 def validate_currency(code):
@@ -39,11 +40,14 @@ def tenant_create(
     default_language="en",
     time_zone="UTC",
     admin_name="",
+    country="US",
+    fiscal_year_start_month=1,
 ):
     """Create a vendor, its portal domain `<slug>.<base domain>` and its first vendor admin."""
     from prm.accounts.services import membership_create, user_get_or_create
 
     refuse_control_characters(name=name)
+    country, fiscal_year_start_month = validate_fiscal_calendar(country, fiscal_year_start_month)
     slug = slugify(slug)
     if not slug:
         raise DomainError("A tenant needs a slug made of letters, digits or hyphens.", code="invalid_slug")
@@ -56,13 +60,19 @@ def tenant_create(
         reporting_currency=validate_currency(reporting_currency),
         default_language=default_language,
         time_zone=time_zone,
+        country=country,
+        fiscal_year_start_month=fiscal_year_start_month,
         email_sender_name=name,
     )
     Domain.objects.create(tenant=tenant, host=f"{slug}.{settings.PRM_BASE_DOMAIN}", is_primary=True)
     with tenant_scope(tenant):
         admin = user_get_or_create(email=admin_email, password=admin_password, full_name=admin_name)
         membership_create(user=admin, role="vendor_admin", actor=None)
-        record(action="tenant.create", obj=tenant, after={"slug": slug, "name": name})
+        record(
+            action="tenant.create",
+            obj=tenant,
+            after={"slug": slug, "name": name} | snapshot(tenant, FISCAL_CALENDAR_FIELDS),
+        )
     return tenant, admin
 
 
@@ -104,5 +114,42 @@ def tenant_update_branding(*, tenant, actor_membership, logo_upload=None, **chan
         obj=tenant,
         before=before,
         after=snapshot(tenant, BRANDING_FIELDS),
+    )
+    return tenant
+
+
+def validate_fiscal_calendar(country, fiscal_year_start_month):
+    """(The ISO 3166-1 alpha-2 country, upper-cased; the month 1–12 the fiscal year starts in), else DomainError."""
+    from prm.accounts.services import validate_country
+
+    if isinstance(fiscal_year_start_month, bool) or fiscal_year_start_month not in range(1, 13):
+        raise DomainError(
+            f"A fiscal year starts in a month from 1 to 12, not {fiscal_year_start_month!r}.",
+            code="invalid_fiscal_year_start_month",
+        )
+    return validate_country(country), fiscal_year_start_month
+
+
+@transaction.atomic
+def tenant_update_fiscal_calendar(*, tenant, actor_membership, country=None, fiscal_year_start_month=None):
+    """Change the tenant's country (its public holidays) and the month its fiscal year starts in; a value left
+    None stays. Fiscal periods, quarterly due dates and business days follow at once (they are derived, never
+    stored). Audited with before/after."""
+    require(
+        can_configure_tenant(actor_membership) and actor_membership.tenant_id == tenant.pk,
+        "Only this portal's vendor admins change its fiscal calendar.",
+    )
+    before = snapshot(tenant, FISCAL_CALENDAR_FIELDS)
+    tenant.country, tenant.fiscal_year_start_month = validate_fiscal_calendar(
+        tenant.country if country is None else country,
+        tenant.fiscal_year_start_month if fiscal_year_start_month is None else fiscal_year_start_month,
+    )
+    tenant.save(update_fields=FISCAL_CALENDAR_FIELDS)
+    record(
+        action="tenant.fiscal_calendar_update",
+        actor=actor_membership.user,
+        obj=tenant,
+        before=before,
+        after=snapshot(tenant, FISCAL_CALENDAR_FIELDS),
     )
     return tenant

@@ -249,7 +249,7 @@ def test_create_tenant_creates_the_tenant_its_domain_its_vendor_admin_and_an_aud
         assert (membership.role, membership.partner_org, membership.is_active) == ("vendor_admin", None, True)
         event = AuditEvent.objects.get(action="tenant.create")
         assert event.object_id == str(tenant.pk)
-        assert event.after == {"slug": "initech", "name": "Initech"}
+        assert event.after == {"slug": "initech", "name": "Initech", "country": "US", "fiscal_year_start_month": 1}
     assert "initech.localhost" in output
     assert "Password" not in output and "tps-report-cover-7" not in output
 

@@ -18,6 +18,13 @@ class Command(BaseCommand):
         parser.add_argument("--currency", default="USD", help="reporting currency (ISO 4217)")
         parser.add_argument("--language", default="en")
         parser.add_argument("--time-zone", default="UTC")
+        parser.add_argument("--country", default="US", help="the vendor's country (ISO 3166-1 alpha-2): its holidays")
+        parser.add_argument(
+            "--fiscal-year-start-month",
+            type=int,
+            default=1,
+            help="1-12 (a fiscal year is named by the year it ends in)",
+        )
 
     def handle(self, *args, **options):
         password = options["admin_password"] or secrets.token_urlsafe(12)
@@ -30,6 +37,8 @@ class Command(BaseCommand):
                 reporting_currency=options["currency"],
                 default_language=options["language"],
                 time_zone=options["time_zone"],
+                country=options["country"],
+                fiscal_year_start_month=options["fiscal_year_start_month"],
             )
         except DomainError as exc:
             raise CommandError(exc.message) from exc
