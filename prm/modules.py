@@ -5,6 +5,7 @@ a module tells the core about itself here. Only the composition root — `prm/ur
 and `prm/settings.py` (INSTALLED_APPS) — names modules. docs/architecture.md, "The module contract".
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from prm.celery import app as celery_app
@@ -75,3 +76,174 @@ def register_exempt_index(*, table, index, reason):
 def exempt_indexes():
     """{(table, index name): reason} of every registered exemption: the one list the check reads."""
     return dict(_exempt_indexes)
+
+
+# --- Home-page cards, to-dos and object-page panels --------------------------------------------------------------
+# What a module shows on the core's pages without the core naming it: a card on the vendor's or the partner's home
+# page, the "To do" list there, and a panel on an object's page (a partner organisation's, a deal's). The core
+# renders them (prm.portal.hooks); each callable takes the viewer's membership and answers for that viewer only,
+# narrowed as the module's selectors narrow its pages (a partner sees its own organisation's data).
+
+AUDIENCES = ("vendor", "partner")
+CARD_WIDTHS = ("third", "half", "full")
+TODO_SEVERITIES = ("danger", "warning", "info")  # most urgent first: the order of the "To do" list
+
+_home_cards = {}
+_todo_sources = {}
+_object_panels = {}
+
+
+def _check_audience(audience):
+    if audience not in AUDIENCES:
+        raise ValueError(f"audience must be 'vendor' or 'partner', not {audience!r}")
+
+
+@dataclass(frozen=True)
+class HomeCard:
+    name: str  # unique per audience: registering the same name again replaces the card
+    audience: str  # "vendor" (vendor staff) or "partner"
+    template: str
+    context: Callable  # context(membership) → dict for the template, or None: nothing to show, no card
+    order: int
+    allowed: Callable | None  # a predicate of prm.accounts.permissions; None: everyone of the audience
+    width: str  # "third", "half" or "full" of the row
+
+
+def register_home_card(*, name, audience, template, context, order=100, allowed=None, width="half"):
+    """A card on the home page of `audience`, after the core's own content, in `order` (then `name`)."""
+    _check_audience(audience)
+    if width not in CARD_WIDTHS:
+        raise ValueError(f"width must be one of {CARD_WIDTHS}, not {width!r}")
+    _home_cards[(audience, name)] = HomeCard(name, audience, template, context, order, allowed, width)
+
+
+def home_cards(audience):
+    return sorted((c for c in _home_cards.values() if c.audience == audience), key=lambda c: (c.order, c.name))
+
+
+@dataclass(frozen=True)
+class ToDo:
+    """Something the viewer should do next: "3 files wait for a column mapping" → the page where it is done."""
+
+    label: str  # translated, with the count in it where it says one
+    url: str
+    count: int = 1
+    severity: str = "info"  # "danger", "warning" or "info"
+
+    def __post_init__(self):
+        if self.severity not in TODO_SEVERITIES:
+            raise ValueError(f"severity must be one of {TODO_SEVERITIES}, not {self.severity!r}")
+
+
+@dataclass(frozen=True)
+class TodoSource:
+    name: str
+    audience: str
+    fn: Callable  # fn(membership) → list of ToDo (empty: nothing to do)
+
+
+def register_todo_source(*, name, audience, fn):
+    """A source of the "To do" list on the home page of `audience` (the same name again replaces it)."""
+    _check_audience(audience)
+    _todo_sources[(audience, name)] = TodoSource(name, audience, fn)
+
+
+def todo_sources(audience):
+    return [source for source in _todo_sources.values() if source.audience == audience]
+
+
+@dataclass(frozen=True)
+class ObjectPanel:
+    object_type: str  # the model's "app_label.modelname", e.g. "accounts.partnerorg"
+    name: str
+    template: str
+    context: Callable  # context(membership, obj) → dict for the template, or None: no panel
+    allowed: Callable | None  # a predicate of prm.accounts.permissions; None: whoever may open the page
+    order: int
+
+
+def register_object_panel(*, object_type, name, template, context, allowed=None, order=100):
+    """A panel on the page of every `object_type` object that renders `{% object_panels obj %}`."""
+    if object_type != object_type.lower() or object_type.count(".") != 1:
+        raise ValueError(f"object_type is 'app_label.modelname' in lower case, not {object_type!r}")
+    _object_panels[(object_type, name)] = ObjectPanel(object_type, name, template, context, allowed, order)
+
+
+def object_panels(object_type):
+    return sorted((p for p in _object_panels.values() if p.object_type == object_type), key=lambda p: (p.order, p.name))
+
+
+# --- Ledger source links -----------------------------------------------------------------------------------------
+# A ledger posting names its source (module, object type, object id) without a foreign key; a module that posts
+# registers how its objects' pages are reached, so that the ledger's pages link each posting to its source
+# (prm.ledger.links). A source nobody registered is shown as plain text.
+
+
+@dataclass(frozen=True)
+class LedgerSource:
+    module: str
+    object_type: str
+    url: object  # a URL name reversed with the object's id as `pk`, or a callable url(object_id) → URL (or None)
+    label: str  # a lazy translation: what the link reads, e.g. "MDF claim"
+
+
+_ledger_sources = {}
+
+
+def register_ledger_source(*, module, object_type, url, label):
+    """How a posting whose source is (`module`, `object_type`, id) links to that object's page."""
+    _ledger_sources[(module, object_type)] = LedgerSource(module, object_type, url, label)
+
+
+def ledger_source(module, object_type):
+    """The registered LedgerSource of (`module`, `object_type`), or None."""
+    return _ledger_sources.get((module, object_type))
+
+
+# --- Tier-revenue sources ----------------------------------------------------------------------------------------
+# Where a partner's revenue for tier evaluation comes from, without the tier code naming a module: POS registers its
+# validated sales ("pos_sales", from its sales rollup), deal registration its won deals. Each source answers
+# `fn(*, partner_org_ids, date_from, date_to)` → {partner_org_id: Decimal in the tenant's reporting currency}, in
+# the current tenant's scope, for the partners asked (0 where there is nothing); a source says its granularity
+# (POS: whole invoice months) in its label's docs.
+
+
+@dataclass(frozen=True)
+class TierRevenueSource:
+    name: str
+    label: str  # a lazy translation, e.g. "Sales-out (POS)"
+    fn: Callable
+
+
+_tier_revenue_sources = {}
+
+
+def register_tier_revenue_source(name, label, fn):
+    """A source of tier revenue (the same name again replaces it)."""
+    _tier_revenue_sources[name] = TierRevenueSource(name, label, fn)
+
+
+def tier_revenue_sources():
+    """The registered sources, by name."""
+    return [_tier_revenue_sources[name] for name in sorted(_tier_revenue_sources)]
+
+
+# --- Report kinds (reporting cadences) ---------------------------------------------------------------------------
+# What partners report on a schedule, e.g. POS's "pos_sales_out" and later inventory's stock reports. A vendor sets
+# per partner or partner type when each kind is due (prm.cadences); the module asks `report_status(...)`.
+
+_report_kinds = {}
+
+
+def register_report_kind(value, label):
+    """A kind of periodic partner report that a reporting cadence can be set for (`label` a lazy translation)."""
+    _report_kinds[value] = label
+
+
+def is_report_kind(value):
+    return value in _report_kinds
+
+
+def report_kind_choices():
+    """The choices of `ReportingCadence.report_kind`: a callable, so a module's new kind needs no core migration."""
+    return sorted(_report_kinds.items())

@@ -29,6 +29,9 @@ SECRET_KEY = env("PRM_SECRET_KEY", required=True)
 DEBUG = env_bool("PRM_DEBUG")
 # Raise when SQL touches a tenant table with no tenant in scope (prm.tenancy.guard); on in tests (conftest).
 PRM_TENANT_SQL_GUARD = env_bool("PRM_TENANT_SQL_GUARD", DEBUG)
+# A module's home card, to-do source or object panel that raises: raise (development, tests) or log and leave it out
+# of the page (production; prm.portal.hooks).
+PRM_RAISE_HOOK_ERRORS = env_bool("PRM_RAISE_HOOK_ERRORS", DEBUG)
 ALLOWED_HOSTS = [h.strip() for h in env("PRM_ALLOWED_HOSTS", ".localhost,localhost").split(",") if h.strip()]
 
 # Tenants are served on <slug>.<PRM_BASE_DOMAIN> (and on custom domains); the platform operator on

@@ -28,6 +28,7 @@ from tests.factories import MembershipFactory, PartnerOrgFactory, TenantFactory,
 
 settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 settings.PRM_TENANT_SQL_GUARD = True  # a tenant table touched with no tenant in scope raises (prm.tenancy.guard)
+settings.PRM_RAISE_HOOK_ERRORS = True  # a module's failing home card or panel fails the test (prm.portal.hooks)
 # Tests use their own Redis database, emptied before each test (rate limits, cached sessions);
 # PRM_TEST_REDIS_DB gives a second test run at once another one.
 

@@ -13,6 +13,7 @@ from prm.files.services import stored_file_open
 from prm.files.validation import UploadRejected
 from prm.forms import apply_domain_error
 from prm.portal.forms import BrandingForm
+from prm.portal.hooks import rendered_home_cards, todos
 from prm.services import DomainError
 from prm.tenancy.services import tenant_update_branding
 
@@ -20,14 +21,17 @@ from prm.tenancy.services import tenant_update_branding
 @member_required
 def home(request):
     membership = request.membership
+    modules = {"cards": rendered_home_cards(request), "todos": todos(membership)}  # prm.modules' registries
     if is_partner(membership):
         org = membership.partner_org
         context = {
+            **modules,
             "org": org,
             "colleagues": Membership.objects.filter(partner_org=org, is_active=True).select_related("user"),
         }
         return render(request, "portal/partner_home.html", context)
     context = {
+        **modules,
         "partner_count": PartnerOrg.objects.count(),
         "active_partner_count": PartnerOrg.objects.filter(status=PartnerOrg.Status.ACTIVE).count(),
         "member_count": Membership.objects.filter(is_active=True).count(),
