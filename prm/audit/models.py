@@ -7,9 +7,12 @@ from prm.tenancy.models import TenantModel
 class AuditEvent(TenantModel):
     """One state change or decision: who, what, when, before and after, why.
 
-    Append-only: the database refuses UPDATE and DELETE (trigger in migration 0002, and the application
-    role has no UPDATE/DELETE/TRUNCATE privilege on the table). Write it only through prm.audit.services.record.
+    Append-only: the database refuses UPDATE and DELETE (trigger in migration 0003, and the application
+    role has no UPDATE/DELETE/TRUNCATE privilege on the table: `append_only`, read by prm.tenancy.rls). Write it
+    only through prm.audit.services.record.
     """
+
+    append_only = True
 
     # The actor stays on record after the user is deleted: no database foreign key (SET NULL would be an UPDATE,
     # which the append-only table refuses, and a plain FK would block deleting the user); `actor_label` keeps

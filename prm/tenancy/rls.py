@@ -5,7 +5,9 @@ For every table of a `TenantModel` subclass:
   `app.tenant_id`; nothing when it is unset;
 - a UNIQUE (tenant_id, id) key and, for each foreign key to another tenant table, a composite foreign key
   (tenant_id, <column>) → (tenant_id, id), so a row can never reference another tenant's row.
-Then the application role gets DML on every table, except UPDATE/DELETE/TRUNCATE on the audit log.
+Then the application role gets DML on every table, except UPDATE/DELETE/TRUNCATE on the append-only ones: the
+tables of models that say `append_only = True` (the audit log, ledger postings), whose migrations also add a
+trigger refusing UPDATE and DELETE to every role.
 
 Because it is derived from the model registry, a new tenant table is covered without anyone listing it.
 """
@@ -22,11 +24,15 @@ POLICY_NAME = "tenant_isolation"
 # The setting is read in a sub-select: PostgreSQL evaluates it once per statement (an init plan) instead of
 # once per row, which a million-row insert or scan notices (docs/performance.md); the index use is the same.
 TENANT_PREDICATE = "tenant_id = (SELECT NULLIF(current_setting('app.tenant_id', true), '')::uuid)"
-APPEND_ONLY_TABLES = ["audit_auditevent"]
 
 
 def tenant_models():
     return [m for m in apps.get_models(include_auto_created=True) if issubclass(m, TenantModel)]
+
+
+def append_only_tables():
+    """The tables of models declaring `append_only = True`: rows are inserted and read, never changed."""
+    return [m._meta.db_table for m in apps.get_models() if getattr(m, "append_only", False)]
 
 
 def _short_name(prefix, *parts):
@@ -101,8 +107,9 @@ def sync_rls(using="default"):
         cursor.execute(f"GRANT USAGE ON SCHEMA public TO {app_role}")
         cursor.execute(f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {app_role}")
         cursor.execute(f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {app_role}")
-        for table in APPEND_ONLY_TABLES:
-            cursor.execute(f"REVOKE UPDATE, DELETE, TRUNCATE ON {table} FROM {app_role}")
+        for table in append_only_tables():
+            qt = connection.ops.quote_name(table)
+            cursor.execute(f"REVOKE UPDATE, DELETE, TRUNCATE ON {qt} FROM {app_role}")
 
 
 def sync_rls_after_migrate(sender, using="default", **kwargs):

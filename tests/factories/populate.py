@@ -12,7 +12,8 @@ from prm.audit.services import record
 from prm.catalog.models import Price
 from prm.files.models import StoredFile
 from prm.files.services import stored_file_create
-from prm.ledger.models import FxRate
+from prm.ledger.models import Balance, Bucket, FxRate, Kind
+from prm.ledger.services import Source, ledger_accrue, ledger_approve, ledger_pay
 from prm.notifications.models import Notification
 from prm.tenancy.context import tenant_scope
 from prm.territories.models import PartnerOrgTerritory, StaffTerritory, Territory, TerritoryLimit, TerritoryRule
@@ -91,6 +92,19 @@ def populate_tenant(tenant, *, admin_membership, partner_org, marker):
         fx_rate = FxRate.objects.create(
             base_currency="EUR", quote_currency="USD", rate="1.0850", valid_from=datetime.date(2026, 1, 1)
         )
+        ledger = {
+            "actor_membership": admin_membership,
+            "partner_org": partner_org,
+            "kind": Kind.REBATE,
+            "currency": "EUR",
+            "source": Source("test", "marker", f"{marker}-REBATE"),
+        }
+        ledger_posting = ledger_accrue(  # with the account's balance rows
+            **ledger, amount="100.00", business_date=datetime.date(2026, 3, 2), reason=f"{marker} rebate"
+        )
+        ledger_approve(**ledger, amount="60.00", business_date=datetime.date(2026, 3, 3))
+        ledger_pay(**ledger, amount="25.00", business_date=datetime.date(2026, 3, 4), payment_reference=f"{marker}-PAY")
+        ledger_balance = Balance.objects.get(partner_org=partner_org, kind=Kind.REBATE, bucket=Bucket.APPROVED)
         territory = Territory.objects.create(name=f"{marker} territory", code=f"{marker}-T")
         territory_rule = TerritoryRule.objects.create(territory=territory, country="DE", postcode_prefix="7")
         limited_manager = MembershipFactory(
@@ -128,6 +142,8 @@ def populate_tenant(tenant, *, admin_membership, partner_org, marker):
         "pos_reject": pos_reject,
         "column_mapping": mapping,
         "fx_rate": fx_rate,
+        "ledger_posting": ledger_posting,
+        "ledger_balance": ledger_balance,
         "territory": territory,
         "territory_rule": territory_rule,
         "staff_territory": staff_territory,
