@@ -12,18 +12,47 @@ class PosConfig(AppConfig):
 
     def ready(self):
         """What POS adds to the core (prm/modules.py; docs/architecture.md, "The module contract")."""
+        from pos import hooks
         from pos.demo import seed_pos_demo
+        from prm.accounts.permissions import is_vendor_staff
         from prm.modules import (
             register_beat_entries,
             register_demo_seeder,
             register_exempt_index,
             register_file_purpose,
+            register_home_card,
             register_nav_link,
+            register_object_panel,
+            register_todo_source,
         )
 
         register_nav_link(label=_("POS data"), url_name="pos:import_list", audience="vendor")
         register_nav_link(label=_("Sales reports"), url_name="pos:import_list", audience="partner")
         register_file_purpose(IMPORT_FILE_PURPOSE, _("Sales-out report"))
+        register_home_card(
+            name="pos-sales-reports",
+            audience="partner",
+            template="pos/_home_partner_card.html",
+            context=hooks.partner_reports_card,
+            order=10,
+        )
+        register_home_card(
+            name="pos-data",
+            audience="vendor",
+            template="pos/_home_vendor_card.html",
+            context=hooks.vendor_pos_card,
+            order=10,
+        )
+        register_todo_source(name="pos", audience="partner", fn=hooks.partner_todos)
+        register_todo_source(name="pos", audience="vendor", fn=hooks.vendor_todos)
+        register_object_panel(
+            object_type="accounts.partnerorg",
+            name="pos-sales-out",
+            template="pos/_partner_org_sales_out.html",
+            context=hooks.partner_sales_out_panel,
+            allowed=is_vendor_staff,
+            order=10,
+        )
         register_demo_seeder(seed_pos_demo)
         register_exempt_index(
             table="pos_posline",

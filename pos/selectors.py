@@ -1,7 +1,7 @@
 from collections import Counter, defaultdict
 
 from django.core.cache import cache
-from django.db.models import Count, F, Sum
+from django.db.models import Count, F, Q, Sum
 
 from pos.models import ColumnMapping, PartnerPartNumber, PosImport, PosLine, PosReject
 from pos.services.reading import FileUnreadable, detect_csv, detect_xlsx
@@ -117,3 +117,44 @@ def upload_partners(viewer):
     if is_partner(viewer):
         return PartnerOrg.objects.filter(pk=viewer.partner_org_id)
     return PartnerOrg.objects.filter(status=PartnerOrg.Status.ACTIVE)
+
+
+# --- what POS shows on the core's pages (pos/hooks.py: home cards, to-dos, the partner organisation's panel) ---
+
+
+def imports_waiting_for_mapping(viewer):
+    return visible_imports(viewer).filter(status=PosImport.Status.NEEDS_MAPPING)
+
+
+def partners_waiting_for_mapping(viewer):
+    """The organisations with a file waiting for a column mapping, by name."""
+    waiting = imports_waiting_for_mapping(viewer).values("partner_org_id")
+    return PartnerOrg.objects.filter(pk__in=waiting).order_by("name")
+
+
+def rejects_to_fix(viewer):
+    """The viewer's latest completed import if it rejected lines (to be corrected and sent again), else None."""
+    last = visible_imports(viewer).filter(status=PosImport.Status.COMPLETED).first()
+    return last if last is not None and last.lines_rejected else None
+
+
+def import_totals(viewer, *, since):
+    """Imports created since `since`: how many, how many failed, and the reject rate of the completed ones."""
+    completed = Q(status=PosImport.Status.COMPLETED)
+    totals = visible_imports(viewer).filter(created_at__gte=since).aggregate(
+        files=Count("id"),
+        failed=Count("id", filter=Q(status=PosImport.Status.FAILED)),
+        read=Sum("lines_read", filter=completed, default=0),
+        rejected=Sum("lines_rejected", filter=completed, default=0),
+    )
+    return {**totals, "reject_rate": totals["rejected"] / totals["read"] if totals["read"] else None}
+
+
+def sales_out_by_currency(viewer, *, partner_org, date_from, date_to):
+    """One partner's validated lines invoiced between the dates (inclusive): lines, units and value per currency."""
+    lines = visible_lines(viewer, partner_org=partner_org, date_from=date_from, date_to=date_to)
+    return list(
+        lines.order_by("currency")
+        .values("currency")
+        .annotate(lines=Count("id"), units=Sum("quantity"), value=Sum(F("quantity") * F("unit_price")))
+    )
