@@ -55,7 +55,7 @@ class PartnerOrgViewSet(
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def scoped_queryset(self):
-        return selectors.partner_org_list()
+        return selectors.partner_org_list(viewer=self.membership)
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)

@@ -2,13 +2,17 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from prm.accounts import permissions
-from prm.accounts.models import ApiToken, Invitation, Membership, PartnerOrg, Role
+from prm.accounts.models import ApiToken, Invitation, Membership, Role
 from prm.accounts.permissions import is_partner
+from prm.territories.selectors import partner_orgs_in_scope
 
 
-def partner_org_list(*, search="", partner_type="", country="", status="", channel_manager_id=None):
+def partner_org_list(*, viewer, search="", partner_type="", country="", status="", channel_manager_id=None):
+    """The partner organisations `viewer` may reach (a staff member limited to their territories sees theirs:
+    prm.territories.selectors.partner_orgs_in_scope), filtered."""
     orgs = (
-        PartnerOrg.objects.select_related("channel_manager__user")
+        partner_orgs_in_scope(viewer)
+        .select_related("channel_manager__user")
         .order_by("name")
         .annotate(user_count=Count("memberships", filter=Q(memberships__is_active=True)))
     )

@@ -34,6 +34,7 @@ from prm.audit.services import record, snapshot
 from prm.notifications.services import notify
 from prm.services import Conflict, DomainError
 from prm.tenancy.context import require_current_tenant
+from prm.territories.selectors import is_in_scope
 from prm.validators import refuse_control_characters
 from prm.workflow import Transition, Workflow
 
@@ -227,6 +228,7 @@ def partner_org_update(*, org, actor_membership, reason="", **changes):
     """Change a partner organisation's fields. A new `status` goes through `partner_org_change_status` (its
     workflow, with the same reason); the other fields are saved and audited together."""
     _require_partner_org_manager(actor_membership)
+    require(is_in_scope(actor_membership, org), "This partner organisation is outside your territories.")
     unknown = set(changes) - set(PARTNER_ORG_FIELDS)
     if unknown:
         raise DomainError(f"Not an editable field: {', '.join(sorted(unknown))}", code="invalid_field")

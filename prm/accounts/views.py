@@ -33,7 +33,7 @@ from prm.services import DomainError
 @vendor_staff_required
 def partner_org_list(request):
     filters = {k: request.GET.get(k, "") for k in ("search", "partner_type", "country", "status")}
-    orgs = selectors.partner_org_list(**filters)
+    orgs = selectors.partner_org_list(viewer=request.membership, **filters)
     context = {
         "filters": filters,
         "types": PartnerOrg.Type.choices,
@@ -60,7 +60,7 @@ def partner_org_create(request):
 
 @vendor_staff_required
 def partner_org_detail(request, org_id):
-    org = get_object_or_404(selectors.partner_org_list(), pk=org_id)
+    org = get_object_or_404(selectors.partner_org_list(viewer=request.membership), pk=org_id)
     can_edit = can_manage_partner_orgs(request.membership)
     initial = {
         "name": org.name,
