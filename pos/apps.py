@@ -4,6 +4,7 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 IMPORT_FILE_PURPOSE = "pos_import"  # StoredFile.purpose of an uploaded sales-out report
+SALES_OUT_REPORT_KIND = "pos_sales_out"  # the report kind a reporting cadence is set for (prm.cadences)
 
 
 class PosConfig(AppConfig):
@@ -54,6 +55,9 @@ class PosConfig(AppConfig):
             order=10,
         )
         register_demo_seeder(seed_pos_demo)
+        from prm.modules import register_report_kind
+
+        register_report_kind(SALES_OUT_REPORT_KIND, _("Sales-out report (POS)"))
         register_exempt_index(
             table="pos_posline",
             index="pos_line_date_brin",

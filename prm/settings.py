@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "prm.catalog",
     "prm.ledger",
     "prm.territories",
+    "prm.cadences",
     "prm.portal",
     "partners",
     "dealreg",

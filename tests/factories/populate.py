@@ -9,6 +9,7 @@ from pos.services.imports import pos_import_create, pos_lines_submit
 from prm.accounts.services import api_token_create, invitation_create
 from prm.api.models import IdempotencyKey
 from prm.audit.services import record
+from prm.cadences.models import ReportingCadence
 from prm.catalog.models import Price
 from prm.files.models import StoredFile
 from prm.files.services import stored_file_create
@@ -113,6 +114,9 @@ def populate_tenant(tenant, *, admin_membership, partner_org, marker):
         staff_territory = StaffTerritory.objects.create(territory=territory, membership=limited_manager)
         partner_org_territory = PartnerOrgTerritory.objects.create(territory=territory, partner_org=partner_org)
         territory_limit = TerritoryLimit.objects.create(membership=limited_manager)
+        cadence = ReportingCadence.objects.create(
+            partner_org=partner_org, report_kind="pos_sales_out", frequency="monthly", day_of_month=10
+        )
         mapping = ColumnMapping.objects.create(
             partner_org=partner_org,
             name=f"{marker} template",
@@ -142,6 +146,7 @@ def populate_tenant(tenant, *, admin_membership, partner_org, marker):
         "pos_reject": pos_reject,
         "column_mapping": mapping,
         "fx_rate": fx_rate,
+        "reporting_cadence": cadence,
         "ledger_posting": ledger_posting,
         "ledger_balance": ledger_balance,
         "territory": territory,

@@ -1,0 +1,132 @@
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from prm.accounts.models import PartnerOrg
+from prm.accounts.permissions import can_configure_tenant, require
+from prm.audit.services import record, snapshot
+from prm.cadences.models import MAX_DAYS_AFTER_QUARTER_END, ReportingCadence
+from prm.modules import is_report_kind
+from prm.services import Conflict, DomainError
+
+CADENCE_FIELDS = [
+    "report_kind",
+    "partner_org",
+    "partner_type",
+    "frequency",
+    "day_of_month",
+    "weekday",
+    "days_after_quarter_end",
+]
+# Each frequency's one schedule field and its bounds; the other frequencies' fields stay empty.
+SCHEDULE_FIELDS = {
+    ReportingCadence.Frequency.MONTHLY: ("day_of_month", 1, 31),
+    ReportingCadence.Frequency.WEEKLY: ("weekday", 0, 6),
+    ReportingCadence.Frequency.QUARTERLY: ("days_after_quarter_end", 0, MAX_DAYS_AFTER_QUARTER_END),
+}
+
+
+def _require_configurer(actor_membership):
+    require(can_configure_tenant(actor_membership), _("Only vendor admins set reporting cadences."))
+
+
+def _clean(values, given):
+    """Check a cadence's fields (`values`, every field) and clear the schedule fields of other frequencies
+    (refused when the caller `given` one of them explicitly)."""
+    if not is_report_kind(values["report_kind"]):
+        raise DomainError(f"{values['report_kind']!r} is not a report kind.", code="unknown_report_kind")
+    if (values["partner_org"] is None) == (not values["partner_type"]):
+        raise DomainError(
+            "A cadence is for one partner organisation or for one partner type, not both or neither.",
+            code="cadence_target",
+        )
+    if values["partner_type"] and values["partner_type"] not in PartnerOrg.Type.values:
+        raise DomainError(f"{values['partner_type']!r} is not a partner type.", code="invalid_partner_type")
+    if values["frequency"] not in SCHEDULE_FIELDS:
+        raise DomainError(f"{values['frequency']!r} is not a frequency.", code="invalid_frequency")
+    field, low, high = SCHEDULE_FIELDS[values["frequency"]]
+    for other, *_bounds in SCHEDULE_FIELDS.values():
+        if other == field:
+            continue
+        if other in given:
+            raise DomainError(f"A {values['frequency']} cadence has no {other}.", code="field_not_for_frequency")
+        values[other] = None
+    value = values[field]
+    if value is None:
+        raise DomainError(f"A {values['frequency']} cadence needs its {field}.", code="schedule_required")
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise DomainError(f"{field} is a whole number from {low} to {high}.", code="schedule_out_of_range")
+    return values
+
+
+def _save(cadence):
+    try:
+        with transaction.atomic():
+            cadence.save()
+    except IntegrityError as exc:
+        target = cadence.partner_org.name if cadence.partner_org_id else cadence.get_partner_type_display()
+        raise Conflict(
+            f"{target} has a cadence for {cadence.get_report_kind_display()} already.", code="duplicate_cadence"
+        ) from exc
+
+
+@transaction.atomic
+def cadence_create(
+    *,
+    actor_membership,
+    report_kind,
+    frequency,
+    partner_org=None,
+    partner_type="",
+    day_of_month=None,
+    weekday=None,
+    days_after_quarter_end=None,
+):
+    """A reporting cadence for one partner organisation or for every partner of a type."""
+    _require_configurer(actor_membership)
+    values = {
+        "report_kind": report_kind,
+        "partner_org": partner_org,
+        "partner_type": partner_type or "",
+        "frequency": frequency,
+        "day_of_month": day_of_month,
+        "weekday": weekday,
+        "days_after_quarter_end": days_after_quarter_end,
+    }
+    cadence = ReportingCadence(**_clean(values, given={k for k, v in values.items() if v is not None}))
+    _save(cadence)
+    record(action="cadence.create", actor=actor_membership.user, obj=cadence, after=snapshot(cadence, CADENCE_FIELDS))
+    return cadence
+
+
+@transaction.atomic
+def cadence_update(*, actor_membership, cadence, **changes):
+    """Change some of a cadence's fields (a new frequency clears the old one's schedule field)."""
+    _require_configurer(actor_membership)
+    unknown = set(changes) - set(CADENCE_FIELDS)
+    if unknown:
+        raise DomainError(f"Not a cadence field: {', '.join(sorted(unknown))}", code="invalid_field")
+    before = snapshot(cadence, CADENCE_FIELDS)
+    current = {field: getattr(cadence, field) for field in CADENCE_FIELDS}
+    given = {k for k, v in changes.items() if v is not None}
+    values = {**current, **changes}
+    values["partner_type"] = values["partner_type"] or ""
+    values = _clean(values, given)
+    for field, value in values.items():
+        setattr(cadence, field, value)
+    _save(cadence)
+    record(
+        action="cadence.update",
+        actor=actor_membership.user,
+        obj=cadence,
+        before=before,
+        after=snapshot(cadence, CADENCE_FIELDS),
+    )
+    return cadence
+
+
+@transaction.atomic
+def cadence_delete(*, actor_membership, cadence):
+    _require_configurer(actor_membership)
+    before = snapshot(cadence, CADENCE_FIELDS)
+    record(action="cadence.delete", actor=actor_membership.user, obj=cadence, before=before)
+    cadence.delete()
