@@ -7,6 +7,7 @@ from prm.api.errors import api_not_found
 from prm.api.permissions import IsTenantMember
 from prm.audit.api import AuditEventViewSet
 from prm.catalog.api import PriceListViewSet, ProductViewSet
+from prm.ledger.api import BalanceViewSet, PostingViewSet, StatementView
 
 router = SimpleRouter(trailing_slash=True)
 router.register("partner-orgs", PartnerOrgViewSet, basename="partner-org")
@@ -15,9 +16,12 @@ router.register("invitations", InvitationViewSet, basename="invitation")
 router.register("products", ProductViewSet, basename="product")
 router.register("price-lists", PriceListViewSet, basename="price-list")
 router.register("audit-events", AuditEventViewSet, basename="audit-event")
+router.register("ledger/postings", PostingViewSet, basename="ledger-posting")
+router.register("ledger/balances", BalanceViewSet, basename="ledger-balance")
 
 urlpatterns = [
     path("v1/me/", MeView.as_view(), name="api-me"),
+    path("v1/ledger/statement/", StatementView.as_view(), name="ledger-statement"),
     # The schema and its docs page are for the portal's members only; the page runs no inline script (the
     # split view serves its init script as a file) and no inline style (templates/api/swagger_ui.html).
     path("schema/", SpectacularAPIView.as_view(permission_classes=[IsTenantMember]), name="api-schema"),
