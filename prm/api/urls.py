@@ -7,6 +7,7 @@ from prm.api.errors import api_not_found
 from prm.api.permissions import IsTenantMember
 from prm.audit.api import AuditEventViewSet
 from prm.catalog.api import PriceListViewSet, ProductViewSet
+from prm.territories.api import TerritoryLimitViewSet, TerritoryViewSet
 from prm.ledger.api import BalanceViewSet, PostingViewSet, StatementView
 
 router = SimpleRouter(trailing_slash=True)
@@ -16,6 +17,8 @@ router.register("invitations", InvitationViewSet, basename="invitation")
 router.register("products", ProductViewSet, basename="product")
 router.register("price-lists", PriceListViewSet, basename="price-list")
 router.register("audit-events", AuditEventViewSet, basename="audit-event")
+router.register("territories", TerritoryViewSet, basename="territory")
+router.register("territory-limits", TerritoryLimitViewSet, basename="territory-limit")
 router.register("ledger/postings", PostingViewSet, basename="ledger-posting")
 router.register("ledger/balances", BalanceViewSet, basename="ledger-balance")
 

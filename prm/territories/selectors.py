@@ -87,7 +87,7 @@ def territories_for(country, postcode=None):
     if rule is None:
         return []
     ids = [rule.territory_id, *ancestor_ids(rule.territory_id)]
-    by_id = Territory.objects.in_bulk(ids)
+    by_id = territory_list().in_bulk(ids)
     return [by_id[territory_id] for territory_id in ids]
 
 
