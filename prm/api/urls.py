@@ -7,8 +7,8 @@ from prm.api.errors import api_not_found
 from prm.api.permissions import IsTenantMember
 from prm.audit.api import AuditEventViewSet
 from prm.catalog.api import PriceListViewSet, ProductViewSet
-from prm.territories.api import TerritoryLimitViewSet, TerritoryViewSet
 from prm.ledger.api import BalanceViewSet, PostingViewSet, StatementView
+from prm.territories.api import TerritoryLimitViewSet, TerritoryViewSet
 
 router = SimpleRouter(trailing_slash=True)
 router.register("partner-orgs", PartnerOrgViewSet, basename="partner-org")
