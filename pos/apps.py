@@ -72,3 +72,12 @@ class PosConfig(AppConfig):
                 },
             }
         )
+        # The sales rollup kept current when FX rates change, and read as a tier-revenue source
+        # (docs/architecture.md, "POS's hooks for downstream modules").
+        from pos.selectors import pos_sales_tier_revenue
+        from pos.services.rollup import queue_fx_recompute
+        from prm.ledger.signals import fx_rates_changed
+        from prm.modules import register_tier_revenue_source
+
+        register_tier_revenue_source("pos_sales", _("Sales-out (POS), by invoice month"), pos_sales_tier_revenue)
+        fx_rates_changed.connect(queue_fx_recompute, dispatch_uid="pos-rollup-fx-recompute")

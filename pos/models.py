@@ -265,6 +265,50 @@ class PosReject(TenantModel):
         return f"line {self.line_number}: {self.reason_code}"
 
 
+class PosSalesRollup(TenantModel):
+    """Validated sales per partner, product, end customer (`PosLine.end_customer_key`), invoice month (its first
+    day) and line currency — kept current by the load inside its own transaction (pos/services/rollup.py), so
+    that it always equals a direct sum over the lines (tests/pos/test_rollup.py). docs/pos.md, "The sales rollup".
+
+    `amount` is the sum of quantity × unit price in `currency` (returns are negative quantities and reduce it);
+    `amount_reporting` the same in the tenant's reporting currency, each line converted at the FX rate of its
+    invoice date and rounded to 4 decimals; a line without a rate is counted in `lines_without_rate` and left
+    out of `amount_reporting` (never converted at 1.0). Derived data, written a whole load at a time: no per-row
+    foreign-key checks and no (tenant_id, id) key, like the lines it sums."""
+
+    tenant_key = False
+    tenant = models.ForeignKey(
+        Tenant, on_delete=models.PROTECT, related_name="+", editable=False, db_index=False, db_constraint=False
+    )
+    partner_org = TenantForeignKey(
+        "accounts.PartnerOrg", on_delete=models.PROTECT, related_name="+", db_constraint=False, db_index=False
+    )
+    product = TenantForeignKey(
+        "catalog.Product", on_delete=models.PROTECT, related_name="+", db_constraint=False, db_index=False
+    )
+    end_customer_key = models.CharField(max_length=200, db_collation="C")
+    month = models.DateField(help_text="The first day of the invoice month.")
+    currency = models.CharField(max_length=3)
+    quantity = models.BigIntegerField()
+    amount = models.DecimalField(max_digits=24, decimal_places=4)
+    amount_reporting = models.DecimalField(max_digits=24, decimal_places=4)
+    line_count = models.PositiveIntegerField()
+    lines_without_rate = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["month", "partner_org", "product"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant", "partner_org", "product", "end_customer_key", "month", "currency"],
+                name="pos_rollup_key",
+            ),
+            models.CheckConstraint(condition=models.Q(month__day=1), name="pos_rollup_month_first_day"),
+        ]
+
+    def __str__(self):
+        return f"{self.month:%Y-%m} {self.currency} {self.amount}"
+
+
 class CountryAlias(models.Model):
     """Platform reference data (no tenant): ways a file may write a country → ISO 3166-1 alpha-2."""
 

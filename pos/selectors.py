@@ -1,9 +1,11 @@
+import uuid
 from collections import Counter, defaultdict
+from decimal import Decimal
 
 from django.core.cache import cache
 from django.db.models import Count, F, Q, Sum
 
-from pos.models import ColumnMapping, PartnerPartNumber, PosImport, PosLine, PosReject
+from pos.models import ColumnMapping, PartnerPartNumber, PosImport, PosLine, PosReject, PosSalesRollup
 from pos.services.reading import FileUnreadable, detect_csv, detect_xlsx
 from prm.accounts.models import PartnerOrg
 from prm.accounts.permissions import is_partner
@@ -158,3 +160,64 @@ def sales_out_by_currency(viewer, *, partner_org, date_from, date_to):
         .values("currency")
         .annotate(lines=Count("id"), units=Sum("quantity"), value=Sum(F("quantity") * F("unit_price")))
     )
+
+
+# --- the sales rollup (pos/services/rollup.py): sales by month or product, tier revenue --------------------------
+
+SUMMARY_GROUPS = {"month": ("month",), "product": ("product_id", "product__sku")}
+
+
+def sales_partner(viewer, partner_org_id):
+    """The organisation whose sales `viewer` asks for: a partner's own only, any for vendor staff; None if not."""
+    orgs = PartnerOrg.objects.filter(pk=partner_org_id)
+    if is_partner(viewer):
+        orgs = orgs.filter(pk=viewer.partner_org_id)
+    return orgs.first()
+
+
+def visible_rollup(viewer, *, partner_org=None, date_from=None, date_to=None):
+    """The viewer's rollup rows (a partner's own), of the invoice months the dates touch: a sale counts by its
+    invoice month, so the range is widened to whole months."""
+    rows = PosSalesRollup.objects.all()
+    if is_partner(viewer):
+        rows = rows.filter(partner_org_id=viewer.partner_org_id)
+    if partner_org:
+        rows = rows.filter(partner_org=partner_org)
+    if date_from:
+        rows = rows.filter(month__gte=date_from.replace(day=1))
+    if date_to:
+        rows = rows.filter(month__lte=date_to)
+    return rows
+
+
+def sales_summary(viewer, *, group_by="month", **filters):
+    """Validated sales in the reporting currency per month or product: units, amount, lines and the lines without an
+    FX rate (whose amount is not in `amount`)."""
+    keys = SUMMARY_GROUPS[group_by]
+    return (
+        visible_rollup(viewer, **filters)
+        .values(*keys)
+        .annotate(
+            units=Sum("quantity"),
+            amount=Sum("amount_reporting"),
+            lines=Sum("line_count"),
+            lines_without_fx_rate=Sum("lines_without_rate"),
+        )
+        .order_by(*keys)
+    )
+
+
+def pos_sales_tier_revenue(*, partner_org_ids, date_from, date_to):
+    """The "pos_sales" tier-revenue source (prm.modules): each partner's validated sales in the reporting currency,
+    of the whole invoice months the dates touch (0 for a partner without sales). Lines without an FX rate count
+    nothing (the data-quality page shows how many)."""
+    rows = PosSalesRollup.objects.filter(
+        partner_org_id__in=partner_org_ids, month__gte=date_from.replace(day=1), month__lte=date_to
+    )
+    totals = dict(
+        rows.order_by()
+        .values("partner_org_id")
+        .annotate(total=Sum("amount_reporting"))
+        .values_list("partner_org_id", "total")
+    )
+    return {pk: totals.get(uuid.UUID(str(pk)), Decimal(0)) for pk in partner_org_ids}

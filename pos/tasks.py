@@ -1,8 +1,11 @@
+import datetime
+
 from celery import shared_task
 from celery.signals import worker_ready
 from django.db import connection
 
 from pos.services.imports import pos_import_run, pos_imports_requeue_stalled
+from pos.services.rollup import rollup_recompute_fx
 from prm.tenancy.context import tenant_scope
 from prm.tenancy.models import Tenant
 from prm.tenancy.tasks import TenantTask
@@ -11,6 +14,12 @@ from prm.tenancy.tasks import TenantTask
 @shared_task(base=TenantTask)
 def run_pos_import(*, tenant_id, import_id):
     pos_import_run(import_id=import_id)
+
+
+@shared_task(base=TenantTask)
+def recompute_rollup_fx(*, tenant_id, currencies, valid_from):
+    """The sales rollup's reporting amounts after FX rates changed (idempotent: absolute values from the lines)."""
+    rollup_recompute_fx(currencies=currencies, valid_from=datetime.date.fromisoformat(valid_from))
 
 
 @shared_task

@@ -26,6 +26,7 @@ import pycountry
 from psycopg import sql
 
 from pos.models import REQUIRED_FIELDS, Field
+from pos.services import rollup
 from pos.services.reading import LineLengthGuard, nul_character
 
 COPY_CHUNK = 1024 * 1024
@@ -82,6 +83,8 @@ class LoadResult:
     lines_read: int
     lines_accepted: int
     reject_reasons: dict
+    date_from: object = None  # the accepted lines' first and last invoice dates (None when none was accepted)
+    date_to: object = None
 
     @property
     def lines_rejected(self):
@@ -411,6 +414,9 @@ def validate_and_load(spec, workspace, on_progress):
         f" FROM {w.checked} WHERE reason IS NULL",
         params,
     ).rowcount
+    date_from, date_to = rollup.add_loaded_lines(
+        w.cursor, checked=w.checked, partner_org_id=spec.partner_org_id, id_prefix=params["id_prefix"]
+    )
     raw_values = "jsonb_build_array(" + ", ".join(f"s.{c}" for c in _stage_columns(spec.n_columns)) + ")"
     w.execute(
         "INSERT INTO pos_posreject (id, tenant_id, pos_import_id, line_number, reason_code, raw_values) "
@@ -425,4 +431,6 @@ def validate_and_load(spec, workspace, on_progress):
         ).fetchall()
     )
     w.drop()
-    return LoadResult(lines_read=lines_read, lines_accepted=accepted, reject_reasons=reasons)
+    return LoadResult(
+        lines_read=lines_read, lines_accepted=accepted, reject_reasons=reasons, date_from=date_from, date_to=date_to
+    )
