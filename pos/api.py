@@ -17,9 +17,12 @@ from prm.accounts.models import PartnerOrg
 from prm.api import filters
 from prm.api.fields import CurrencyField, ScopedRelatedField
 from prm.api.idempotency import idempotent
+from prm.api.schema import ErrorSerializer
 from prm.api.serializers import ModelSerializer, Serializer
 from prm.api.views import TenantViewSet
 from prm.exports import streaming_csv_response
+from prm.services import DomainError
+from prm.tenancy.context import require_current_tenant
 from prm.validators import NUL, no_control_characters, text_pattern
 
 
@@ -362,3 +365,74 @@ class ColumnMappingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Ten
     def destroy(self, request, pk=None):
         column_mapping_delete(actor_membership=self.membership, mapping=self.get_object())
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class SalesSummaryQuerySerializer(Serializer):
+    partner_org = serializers.UUIDField(required=False, help_text="One partner organisation (a partner: its own).")
+    date_from = serializers.DateField(required=False, help_text="From the invoice month holding this date.")
+    date_to = serializers.DateField(required=False, help_text="To the invoice month holding this date (included).")
+    group_by = serializers.ChoiceField(choices=list(selectors.SUMMARY_GROUPS), default="month")
+
+
+class SalesSummaryRowSerializer(serializers.Serializer):
+    month = serializers.DateField(allow_null=True, help_text="The invoice month's first day (group_by=month).")
+    product = serializers.UUIDField(allow_null=True, help_text="group_by=product.")
+    sku = serializers.CharField(allow_null=True, help_text="group_by=product.")
+    units = serializers.IntegerField(help_text="Units sold, returns deducted.")
+    amount = serializers.DecimalField(
+        max_digits=24, decimal_places=4, help_text="In the reporting currency; lines without an FX rate left out."
+    )
+    lines = serializers.IntegerField()
+    lines_without_fx_rate = serializers.IntegerField(help_text="Lines whose amount is not in `amount`.")
+
+
+class SalesSummarySerializer(serializers.Serializer):
+    reporting_currency = serializers.CharField()
+    group_by = serializers.CharField()
+    rows = SalesSummaryRowSerializer(many=True)
+
+
+class SalesSummaryView(APIView):
+    """Validated sales from POS's sales rollup, by invoice month or product (a partner sees its own)."""
+
+    @extend_schema(
+        parameters=[SalesSummaryQuerySerializer],
+        responses={
+            200: SalesSummarySerializer,
+            422: OpenApiResponse(
+                ErrorSerializer,
+                description="`unprocessable` (an unknown partner organisation), `invalid_period` (date_from after "
+                "date_to).",
+            ),
+        },
+        summary="Validated sales in the reporting currency per invoice month or product (whole months)",
+    )
+    def get(self, request):
+        query = SalesSummaryQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        given = query.validated_data
+        membership = request._request.membership
+        if given.get("date_from") and given.get("date_to") and given["date_from"] > given["date_to"]:
+            raise DomainError(_("date_from is after date_to."), code="invalid_period")
+        partner_org = None
+        if "partner_org" in given:
+            partner_org = selectors.sales_partner(membership, given["partner_org"])
+            if partner_org is None:
+                raise serializers.ValidationError(
+                    {"partner_org": [_("No such partner organisation.")]}, code="does_not_exist"
+                )
+        rows = selectors.sales_summary(
+            membership,
+            group_by=given["group_by"],
+            partner_org=partner_org,
+            date_from=given.get("date_from"),
+            date_to=given.get("date_to"),
+        )
+        body = {
+            "reporting_currency": require_current_tenant().reporting_currency,
+            "group_by": given["group_by"],
+            "rows": [
+                {"month": None, "product": row.get("product_id"), "sku": row.get("product__sku"), **row} for row in rows
+            ],
+        }
+        return Response(SalesSummarySerializer(body).data)

@@ -3,7 +3,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from pos.api import ColumnMappingViewSet, PosImportViewSet, PosLineViewSet, PosRejectsView
+from pos.api import ColumnMappingViewSet, PosImportViewSet, PosLineViewSet, PosRejectsView, SalesSummaryView
 
 router = SimpleRouter(trailing_slash=True)
 router.register("imports", PosImportViewSet, basename="pos-import")
@@ -12,5 +12,6 @@ router.register("mappings", ColumnMappingViewSet, basename="pos-mapping")
 
 urlpatterns = [
     path("imports/<uuid:pk>/rejects.csv", PosRejectsView.as_view(), name="pos-import-rejects"),
+    path("sales-summary/", SalesSummaryView.as_view(), name="pos-sales-summary"),
     *router.urls,
 ]

@@ -26,6 +26,7 @@ from pos.models import REQUIRED_FIELDS, ColumnMapping, DateFormat, DecimalSepara
 from pos.selectors import progress_key
 from pos.services import pipeline
 from pos.services.reading import FileUnreadable, Layout, csv_rows, detect_csv, detect_xlsx, xlsx_rows
+from pos.signals import announce_lines_loaded
 from prm.accounts.models import PartnerOrg
 from prm.accounts.permissions import can_act_for_any_partner, is_partner
 from prm.audit.services import record
@@ -399,6 +400,8 @@ def _finish(pos_import, result):
         obj=pos_import,
         after={"read": result.lines_read, "accepted": result.lines_accepted, "rejected": result.lines_rejected},
     )
+    if result.lines_accepted:
+        announce_lines_loaded(pos_import=pos_import, date_from=result.date_from, date_to=result.date_to)
 
 
 def _fail(import_id, code, message):

@@ -4,7 +4,7 @@ import datetime
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from pos.models import ColumnMapping, PartnerPartNumber, PosLine, PosReject
+from pos.models import ColumnMapping, PartnerPartNumber, PosLine, PosReject, PosSalesRollup
 from pos.services.imports import pos_import_create, pos_lines_submit
 from prm.accounts.services import api_token_create, invitation_create
 from prm.api.models import IdempotencyKey
@@ -83,6 +83,7 @@ def populate_tenant(tenant, *, admin_membership, partner_org, marker):
         )
         pos_line_row = PosLine.objects.get(pos_import=pos_import)
         pos_reject = PosReject.objects.get(pos_import=pos_import)
+        pos_sales_rollup = PosSalesRollup.objects.get(partner_org=partner_org)  # the load's accepted line
         waiting_import = pos_import_create(  # a file whose layout has no template yet: it waits for a mapping
             actor_membership=admin_membership,
             partner_org=partner_org,
@@ -144,6 +145,7 @@ def populate_tenant(tenant, *, admin_membership, partner_org, marker):
         "pos_import_waiting": waiting_import,
         "pos_line": pos_line_row,
         "pos_reject": pos_reject,
+        "pos_sales_rollup": pos_sales_rollup,
         "column_mapping": mapping,
         "fx_rate": fx_rate,
         "reporting_cadence": cadence,
