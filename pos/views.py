@@ -168,7 +168,8 @@ def data_quality(request):
     rows = selectors.data_quality(request.membership)
     for row in rows:
         row["top_reasons"] = [(code, reject_reason_text(code), n) for code, n in row["top_reasons"]]
-    return render(request, "pos/data_quality.html", {"rows": rows})
+    sales_by_month = selectors.sales_summary(request.membership, group_by="month")
+    return render(request, "pos/data_quality.html", {"rows": rows, "sales_by_month": sales_by_month})
 
 
 @member_required

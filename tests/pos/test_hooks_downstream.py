@@ -145,3 +145,17 @@ def test_the_sales_summary_api_reads_the_rollup_and_a_partner_sees_only_its_own(
     assert bad.status_code == 400
     period = vendor.get("/api/v1/pos/sales-summary/", {"date_from": "2026-03-02", "date_to": "2026-03-01"})
     assert (period.status_code, period.json()["code"]) == (422, "invalid_period")
+
+
+def test_the_data_quality_page_shows_sales_by_month_and_the_lines_without_an_fx_rate(
+    world, catalog, django_capture_on_commit_callbacks
+):
+    run_import(world, csv_file(LINES), capture=django_capture_on_commit_callbacks)  # no EUR rate
+    with tenant_scope(world.tenant_a), django_capture_on_commit_callbacks(execute=True):
+        pos_lines_submit(actor_membership=membership(world, world.otto), lines=[pos_line("B-1", "AX-24", quantity=100)])
+    page = world.client(world.alice).get("/pos/quality/").content.decode()
+    table = page[page.index('data-testid="sales-by-month"') :]
+    assert "2026-01" in table and "1 line without an FX rate" in table
+    assert "2026-03" in table and "$12,411.50" in table  # both partners' March lines
+    partner = world.client(world.pat).get("/pos/quality/").content.decode()
+    assert "$361.50" in partner and "$12,411.50" not in partner  # a partner sees its own only
