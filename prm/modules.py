@@ -183,7 +183,7 @@ def object_panels(object_type):
 class LedgerSource:
     module: str
     object_type: str
-    url: object  # a URL name reversed with the object's id as `pk`, or a callable url(object_id) → URL (or None)
+    url: object  # a URL name taking the object's id as its one argument, or a callable url(object_id) → URL/None
     label: str  # a lazy translation: what the link reads, e.g. "MDF claim"
 
 

@@ -8,7 +8,7 @@ from decimal import Decimal
 from django.db.models import Q, Sum
 
 from prm.accounts.permissions import is_partner
-from prm.ledger.models import BALANCE_BUCKETS, Balance, Posting
+from prm.ledger.models import BALANCE_BUCKETS, Balance, Kind, Posting
 
 
 def visible_postings(viewer):
@@ -76,15 +76,29 @@ def reporting_totals(postings):
     return _net_by_bucket(postings, "reporting_amount")
 
 
+@dataclass
+class Account:
+    """One partner account and what each of its buckets holds ({bucket: amount})."""
+
+    partner_org: object
+    kind: str
+    currency: str
+    amounts: dict = field(default_factory=dict)
+
+    @property
+    def kind_label(self):
+        return Kind(self.kind).label
+
+
 def partner_balances(viewer, *, partner_org=None):
-    """[(partner org, kind, currency, {bucket: amount})] of the accounts `viewer` may see, by partner name."""
+    """The Accounts `viewer` may see (of `partner_org` if given), by partner name, kind and currency."""
     balances = visible_balances(viewer).order_by("partner_org__name", "kind", "currency", "bucket")
     if partner_org:
         balances = balances.filter(partner_org=partner_org)
     accounts = {}
     for row in balances:
         key = (row.partner_org_id, row.kind, row.currency)
-        accounts.setdefault(key, (row.partner_org, row.kind, row.currency, {}))[3][row.bucket] = row.amount
+        accounts.setdefault(key, Account(row.partner_org, row.kind, row.currency)).amounts[row.bucket] = row.amount
     return list(accounts.values())
 
 

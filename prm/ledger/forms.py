@@ -1,0 +1,34 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from prm.accounts.models import PartnerOrg
+from prm.forms import StyledForm
+from prm.ledger.models import BALANCE_BUCKETS, Kind
+
+DATE = forms.DateInput(attrs={"type": "date"})
+
+
+class PostingFilterForm(StyledForm):
+    """The filters of the ledger pages (selectors.filter_postings); a partner's page has no partner field."""
+
+    partner_org = forms.ModelChoiceField(label=_("Partner"), queryset=PartnerOrg.all_tenants.none(), required=False)
+    kind = forms.ChoiceField(label=_("Kind"), choices=[("", "—"), *Kind.choices], required=False)
+    bucket = forms.ChoiceField(
+        label=_("Bucket"), choices=[("", "—"), *((b.value, b.label) for b in BALANCE_BUCKETS)], required=False
+    )
+    date_from = forms.DateField(label=_("From"), required=False, widget=DATE)
+    date_to = forms.DateField(label=_("Until"), required=False, widget=DATE)
+    source_module = forms.CharField(label=_("Source"), required=False, max_length=50)
+
+    def __init__(self, *args, partner_choices=True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if partner_choices:
+            self.fields["partner_org"].queryset = PartnerOrg.objects.all()
+        else:
+            del self.fields["partner_org"]
+
+    def filters(self):
+        """The given filters, for selectors.filter_postings (none when the form is invalid)."""
+        if not self.is_valid():
+            return {}
+        return {name: value for name, value in self.cleaned_data.items() if value not in (None, "")}
