@@ -10,6 +10,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("", include("prm.accounts.urls")),
     path("catalog/", include("prm.catalog.urls")),
+    path("territories/", include("prm.territories.urls")),
     path("ledger/", include("prm.ledger.urls")),
     path("pos/", include("pos.urls")),
     path("audit/", include("prm.audit.urls")),

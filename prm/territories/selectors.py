@@ -127,3 +127,8 @@ def assignable_staff():
 
 def territory_limits():
     return TerritoryLimit.objects.select_related("membership__user").order_by("membership__user__email")
+
+
+def partner_orgs_of(territory, *, viewer):
+    """The partner organisations assigned to `territory` that `viewer` may see."""
+    return partner_orgs_in_scope(viewer).filter(territory_assignments__territory=territory).order_by("name")
