@@ -8,6 +8,7 @@ from prm.api.permissions import IsTenantMember
 from prm.audit.api import AuditEventViewSet
 from prm.catalog.api import PriceListViewSet, ProductViewSet
 from prm.ledger.api import BalanceViewSet, PostingViewSet, StatementView
+from prm.ledger.fx_api import FxRateViewSet
 from prm.territories.api import TerritoryLimitViewSet, TerritoryViewSet
 
 router = SimpleRouter(trailing_slash=True)
@@ -17,6 +18,7 @@ router.register("invitations", InvitationViewSet, basename="invitation")
 router.register("products", ProductViewSet, basename="product")
 router.register("price-lists", PriceListViewSet, basename="price-list")
 router.register("audit-events", AuditEventViewSet, basename="audit-event")
+router.register("fx-rates", FxRateViewSet, basename="fx-rate")
 router.register("territories", TerritoryViewSet, basename="territory")
 router.register("territory-limits", TerritoryLimitViewSet, basename="territory-limit")
 router.register("ledger/postings", PostingViewSet, basename="ledger-posting")

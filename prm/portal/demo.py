@@ -1,5 +1,5 @@
 """The demo data loaded by `manage.py seed_demo` (and `make demo`): two vendors with their own brands,
-channel managers, a dozen partner organisations each with users, and a priced catalogue. Everything is
+channel managers, a dozen partner organisations each with users, a priced catalogue and monthly FX rates. Everything is
 created through the services, so the audit log and the notifications are real too. Then each module adds its
 own data, through its own services, with the demo seeder it registered (prm.modules.register_demo_seeder)."""
 
@@ -13,6 +13,7 @@ from PIL import Image, ImageDraw
 from prm.accounts.models import Membership, Role, User
 from prm.accounts.services import invitation_create, membership_create, partner_org_create, user_get_or_create
 from prm.catalog.services import price_list_create, price_set, product_create
+from prm.ledger.fx_demo import seed_fx_rates
 from prm.modules import demo_seeders
 from prm.tenancy.context import tenant_scope
 from prm.tenancy.models import Tenant
@@ -184,6 +185,7 @@ def seed_vendor(spec, rng):
                         amount=round(base * 0.63, 2),
                         valid_from=datetime.date(2026, 7, 1),
                     )
+        seed_fx_rates(admin_membership=admin_membership, seed=len(spec["slug"]))
         for seed_module_demo in demo_seeders():  # the modules' data (prm.modules.register_demo_seeder)
             seed_module_demo(admin_membership=admin_membership, seed=len(spec["slug"]))
     return tenant

@@ -8,6 +8,7 @@ collection time, so a new endpoint is fuzzed without anyone listing it. The stri
 (test_api_contract.py) checks everything else; this one reaches each operation's real objects by their ids.
 """
 
+import datetime
 import json
 
 import pytest
@@ -24,6 +25,7 @@ from pos.services.imports import pos_lines_submit
 from prm.accounts.models import Membership
 from prm.accounts.services import api_token_create, invitation_create
 from prm.audit.models import AuditEvent
+from prm.ledger.models import FxRate
 from prm.tenancy.context import tenant_scope
 from tests.conftest import host_of
 from tests.factories import PriceListFactory, ProductFactory
@@ -77,6 +79,9 @@ def api_world(world):
         mapping = ColumnMapping.objects.create(
             partner_org=world.org1, name="Fuzz template", header=["sku"], header_signature="fuzz", columns={"sku": 0}
         )
+        fx_rate = FxRate.objects.create(
+            base_currency="EUR", quote_currency="USD", rate="1.08", valid_from=datetime.date(2026, 1, 1)
+        )
         real_ids = {
             "partner-orgs": world.org1.pk,
             "users": Membership.objects.get(user=world.una).pk,
@@ -87,6 +92,7 @@ def api_world(world):
             "pos/imports": pos_import.pk,
             "pos/lines": PosLine.objects.get(pos_import=pos_import).pk,
             "pos/mappings": mapping.pk,
+            "fx-rates": fx_rate.pk,
         }
     world.alice_key = key
     world.real_ids = {name: str(pk) for name, pk in real_ids.items()}

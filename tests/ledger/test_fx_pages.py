@@ -1,7 +1,6 @@
 """FX rate pages: vendor staff read the list (filtered by pair) and check a conversion; vendor admins enter a rate
 and upload a CSV file whose answer is a result per line; bad input is a 400 page with the reason, never a 500."""
 
-import datetime
 import html
 
 import pytest
