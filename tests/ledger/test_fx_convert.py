@@ -58,7 +58,10 @@ def test_the_reverse_pair_converts_at_the_inverse_rounded_as_a_stored_rate(tenan
 def test_a_direct_rate_and_a_newer_reverse_rate_the_newer_holds(tenant):
     FxRate.objects.create(base_currency="USD", quote_currency="EUR", rate="0.8", valid_from=datetime.date(2026, 3, 1))
     assert rate_on(base="EUR", quote="USD", on=datetime.date(2026, 2, 28)) == (Decimal("1.1"), FEB)
-    assert rate_on(base="EUR", quote="USD", on=datetime.date(2026, 3, 1)) == (Decimal("1.25"), datetime.date(2026, 3, 1))
+    assert rate_on(base="EUR", quote="USD", on=datetime.date(2026, 3, 1)) == (
+        Decimal("1.25"),
+        datetime.date(2026, 3, 1),
+    )
 
 
 def test_no_cross_rate_through_a_third_currency(tenant):
