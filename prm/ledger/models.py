@@ -46,7 +46,7 @@ class Kind(models.TextChoices):
     """What an amount owed to a partner is for. A fixed list in the core (the issue's list): a statement groups by
     it and a partner reads it, so a module does not invent one; a new kind is a new choice here."""
 
-    MDF_REIMBURSEMENT = "mdf_reimbursement", _("MDF reimbursement")
+    MDF_REIMBURSEMENT = "market_development_funds", _("MDF reimbursement")
     REBATE = "rebate", _("Rebate")
     SPIFF = "spiff", _("Spiff")
     BONUS = "bonus", _("Bonus")

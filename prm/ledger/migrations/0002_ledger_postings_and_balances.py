@@ -27,7 +27,7 @@ class Migration(migrations.Migration):
                     "kind",
                     models.CharField(
                         choices=[
-                            ("mdf_reimbursement", "MDF reimbursement"),
+                            ("market_development_funds", "MDF reimbursement"),
                             ("rebate", "Rebate"),
                             ("spiff", "Spiff"),
                             ("bonus", "Bonus"),
@@ -101,7 +101,7 @@ class Migration(migrations.Migration):
                     "kind",
                     models.CharField(
                         choices=[
-                            ("mdf_reimbursement", "MDF reimbursement"),
+                            ("market_development_funds", "MDF reimbursement"),
                             ("rebate", "Rebate"),
                             ("spiff", "Spiff"),
                             ("bonus", "Bonus"),
