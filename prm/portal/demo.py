@@ -18,6 +18,7 @@ from prm.modules import demo_seeders
 from prm.tenancy.context import tenant_scope
 from prm.tenancy.models import Tenant
 from prm.tenancy.services import tenant_create, tenant_update_branding
+from prm.territories.demo import seed_territories
 
 DEMO_PASSWORD = "demo-pass-2026"
 
@@ -186,6 +187,7 @@ def seed_vendor(spec, rng):
                         valid_from=datetime.date(2026, 7, 1),
                     )
         seed_fx_rates(admin_membership=admin_membership, seed=len(spec["slug"]))
+        seed_territories(admin_membership=admin_membership)
         for seed_module_demo in demo_seeders():  # the modules' data (prm.modules.register_demo_seeder)
             seed_module_demo(admin_membership=admin_membership, seed=len(spec["slug"]))
     return tenant
