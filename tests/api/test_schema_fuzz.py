@@ -27,6 +27,7 @@ from prm.accounts.services import api_token_create, invitation_create
 from prm.audit.models import AuditEvent
 from prm.ledger.models import FxRate
 from prm.tenancy.context import tenant_scope
+from prm.territories.models import Territory, TerritoryLimit
 from tests.conftest import host_of
 from tests.factories import PriceListFactory, ProductFactory
 from tests.factories.populate import pos_line
@@ -82,6 +83,8 @@ def api_world(world):
         fx_rate = FxRate.objects.create(
             base_currency="EUR", quote_currency="USD", rate="1.08", valid_from=datetime.date(2026, 1, 1)
         )
+        territory = Territory.objects.create(name="Fuzz territory", code="FUZZ")
+        territory_limit = TerritoryLimit.objects.create(membership=Membership.objects.get(user=world.bob))
         real_ids = {
             "partner-orgs": world.org1.pk,
             "users": Membership.objects.get(user=world.una).pk,
@@ -93,6 +96,8 @@ def api_world(world):
             "pos/lines": PosLine.objects.get(pos_import=pos_import).pk,
             "pos/mappings": mapping.pk,
             "fx-rates": fx_rate.pk,
+            "territories": territory.pk,
+            "territory-limits": territory_limit.pk,
         }
     world.alice_key = key
     world.real_ids = {name: str(pk) for name, pk in real_ids.items()}
