@@ -141,6 +141,10 @@ class PosImport(TenantModel):
     lines_accepted = models.PositiveIntegerField(default=0)
     lines_rejected = models.PositiveIntegerField(default=0)
     reject_reasons = models.JSONField(default=dict, help_text="{reason code: count}")
+    # Two-tier reports: accepted lines naming a reseller, and those whose reseller's company key is the name key
+    # of one of the tenant's partner organisations when the file was loaded (the data-quality page's match rate).
+    lines_with_reseller = models.PositiveIntegerField(default=0)
+    lines_reseller_matched = models.PositiveIntegerField(default=0)
     error_code = models.CharField(max_length=50, blank=True)
     error_message = models.TextField(blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
@@ -211,11 +215,16 @@ class PosLine(TenantModel):
     unit_price = models.DecimalField(max_digits=14, decimal_places=4)
     currency = models.CharField(max_length=3)
     end_customer_name = models.CharField(max_length=200)
-    end_customer_key = models.CharField(max_length=200)  # normalised: lower case, single spaces
+    # Keys from prm.companies (docs/pos.md, "The line's keys"), computed by the load once per distinct value:
+    # the end customer's company key, the registrable domain of its domain ("" when none or a free-mail/hosting
+    # domain), and the reporting reseller's company key ("" without a reseller).
+    end_customer_key = models.CharField(max_length=200)
     end_customer_country = models.CharField(max_length=2)
     end_customer_domain = models.CharField(max_length=253, blank=True)
+    end_customer_domain_key = models.CharField(max_length=253, blank=True)
     end_customer_postcode = models.CharField(max_length=20, blank=True)
     reseller_name = models.CharField(max_length=200, blank=True)
+    reseller_key = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -91,13 +91,19 @@ def visible_part_numbers(viewer):
 
 
 def data_quality(viewer):
-    """Per partner: files, lines read / accepted / rejected, accept rate, and the reasons lines were
-    rejected, most frequent first."""
+    """Per partner: files, lines read / accepted / rejected, accept rate, the reasons lines were rejected (most
+    frequent first), and the reseller match rate — of the accepted lines naming a reporting reseller, the share
+    whose reseller's company key was a partner organisation's when the file was loaded (None: no reseller)."""
     imports = visible_imports(viewer).filter(status=PosImport.Status.COMPLETED)
     totals = (
         imports.values("partner_org_id", name=F("partner_org__name"))
         .annotate(
-            files=Count("id"), read=Sum("lines_read"), accepted=Sum("lines_accepted"), rejected=Sum("lines_rejected")
+            files=Count("id"),
+            read=Sum("lines_read"),
+            accepted=Sum("lines_accepted"),
+            rejected=Sum("lines_rejected"),
+            with_reseller=Sum("lines_with_reseller"),
+            reseller_matched=Sum("lines_reseller_matched"),
         )
         .order_by("name")
     )
@@ -108,6 +114,7 @@ def data_quality(viewer):
         {
             **row,
             "accept_rate": row["accepted"] / row["read"] if row["read"] else None,
+            "reseller_match_rate": row["reseller_matched"] / row["with_reseller"] if row["with_reseller"] else None,
             "top_reasons": sorted(by_partner[row["partner_org_id"]].items(), key=lambda item: (-item[1], item[0]))[:5],
         }
         for row in totals

@@ -5,7 +5,7 @@
   until nothing more goes: "Acme Co., Ltd." → "Acme"), case folded, `&` / `+` and the words "und" / "et" read as
   "and", a leading "the" dropped, apostrophes and dots dropped ("A.B.C." = "ABC"), other punctuation a space,
   whitespace collapsed. A name that is nothing but legal forms ("GmbH") keeps its own folded words ("gmbh") rather
-  than an empty key; a blank name is "".
+  than an empty key; a blank name is "". At most 200 characters (`KEY_MAX_LENGTH`).
 - `registrable_domain(value)`: a web domain, an e-mail address or a URL → the registrable domain under the public
   suffix list bundled with tldextract (never downloaded, never cached on disk): lower case, `www.`, user, port
   and path dropped, internationalised names in their ASCII (punycode, `xn--…`) form — the DNS form, which e-mail
@@ -36,6 +36,7 @@ CJK_LEGAL_FORM_RE = re.compile("|".join(re.escape(form) for form in CJK_LEGAL_FO
 AND_RE = re.compile(r"\s*[&+]\s*|\b(?:und|et)\b")
 DROPPED_RE = re.compile(r"['’`.]")  # joined: "O'Neil" = "ONeil", "A.B.C." = "ABC"
 SEPARATOR_RE = re.compile(r"[\W_]+")  # every other non-letter, non-digit run becomes one space
+KEY_MAX_LENGTH = 200  # a key fits the columns that store it (transliterated CJK is longer than the name)
 HOST_RE = re.compile(r"[a-z0-9_-]+(?:\.[a-z0-9_-]+)+")  # what is left of a domain in its ASCII form
 
 
@@ -81,7 +82,8 @@ def company_key(name):
     text = anyascii(text).strip()
     if not text:
         return ""
-    return _folded(_without_legal_forms(text)) or _folded(text) or text.casefold()
+    key = _folded(_without_legal_forms(text)) or _folded(text) or text.casefold()
+    return key[:KEY_MAX_LENGTH].rstrip()
 
 
 def _without_legal_forms(text):

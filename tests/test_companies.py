@@ -75,6 +75,11 @@ def test_company_key(name, key):
     assert company_key(name) == key
 
 
+def test_a_key_is_at_most_200_characters_though_transliteration_makes_it_longer():
+    name = "東京電力" * 50  # 200 characters; each is a syllable or two in ASCII
+    assert 190 < len(company_key(name)) <= companies.KEY_MAX_LENGTH == 200
+
+
 def test_names_of_one_company_written_differently_share_a_key():
     spellings = ["Müller & Söhne GmbH", "Muller und Sohne", "müller + söhne gmbh & co. kg"]
     assert {company_key(name) for name in spellings} == {"muller and sohne"}

@@ -28,9 +28,11 @@ from psycopg import sql
 from pos.models import REQUIRED_FIELDS, Field
 from pos.services import rollup
 from pos.services.reading import LineLengthGuard, nul_character
+from prm.companies import company_key, evidence_domain
 
 COPY_CHUNK = 1024 * 1024
 COPY_BATCH_ROWS = 5_000
+KEY_BATCH_ROWS = 10_000  # distinct names or domains read, keyed in Python and COPYed back at a time
 CURRENCY_CODES = sorted(c.alpha_3 for c in pycountry.currencies)
 # Errors PostgreSQL raises when COPY cannot parse the raw file: the rows are then re-read by Python.
 RAW_COPY_ERRORS = (
@@ -102,7 +104,7 @@ LOAD_SETTINGS = {
     "parallel_tuple_cost": "0",
     "default_statistics_target": "10",
 }
-WORK_TABLES = ("stage", "dates", "numbers", "skus", "countries", "currencies", "checked")
+WORK_TABLES = ("stage", "dates", "numbers", "skus", "countries", "currencies", "names", "domains", "checked")
 WORK_SCHEMA = "pos_work"
 
 
@@ -281,6 +283,47 @@ def _reason_sql(cols, n_columns, default_currency):
     return "CASE " + " ".join(checks) + " END"
 
 
+def _create_key_tables(w, cols):
+    """The company keys of the file's distinct end-customer and reseller names and the evidence domains of its
+    distinct end-customer domains (prm.companies: "" for a free-mail or hosting domain), each computed once in
+    Python and COPYed into a lookup table that the check joins like the others."""
+    _create_lookup(w, "names", _selects(w, cols, Field.END_CUSTOMER_NAME, Field.RESELLER_NAME), company_key)
+    _create_lookup(w, "domains", _selects(w, cols, Field.END_CUSTOMER_DOMAIN), evidence_domain)
+
+
+def _selects(w, cols, *fields):
+    """A SELECT of each field's raw values, for those the file has."""
+    return [f"SELECT {cols.raw(field)} AS raw FROM {w.stage} s" for field in fields if field in cols.mapping]
+
+
+def _create_lookup(w, table, selects, key_of):
+    """Work table `table` (raw, key) of the distinct values the `selects` give (a column not in the file: none).
+    Read through a server-side cursor and written back in batches: memory stays flat however many there are."""
+    w.create(table, columns="raw text, key text")
+    if not selects:
+        return
+    distinct = f"SELECT DISTINCT raw FROM ({' UNION ALL '.join(selects)}) u WHERE raw IS NOT NULL"
+    with w.cursor.connection.cursor(name=f"pos_{table}_keys") as values:
+        values.execute(distinct)
+        while batch := values.fetchmany(KEY_BATCH_ROWS):
+            with w.cursor.copy(f"COPY {getattr(w, table)} (raw, key) FROM STDIN") as copy:
+                for (raw,) in batch:
+                    copy.write_row((raw, key_of(raw)))
+
+
+def _record_reseller_matches(w, params):
+    """On the job: how many accepted lines name a reseller, and how many of those name one whose company key is
+    the name key of one of the tenant's partner organisations."""
+    w.execute(
+        "UPDATE pos_posimport SET lines_with_reseller = c.named, lines_reseller_matched = c.matched FROM ("
+        " SELECT count(*) FILTER (WHERE l.reseller_key <> '') AS named, count(o.name_key) AS matched"
+        f" FROM {w.checked} l LEFT JOIN (SELECT DISTINCT name_key FROM accounts_partnerorg"
+        "   WHERE tenant_id = %(tenant)s AND name_key <> '') o ON o.name_key = l.reseller_key"
+        " WHERE l.reason IS NULL) c WHERE pos_posimport.tenant_id = %(tenant)s AND pos_posimport.id = %(import)s",
+        params,
+    )
+
+
 def validate_and_load(spec, workspace, on_progress):
     """Steps 2–5 on the filled staging table. Returns a LoadResult; the work tables are dropped."""
     w = workspace
@@ -337,8 +380,9 @@ def validate_and_load(spec, workspace, on_progress):
         f"FROM (SELECT DISTINCT {currency_raw} AS raw FROM {w.stage} s) d WHERE raw IS NOT NULL",
         params=params,
     )
+    _create_key_tables(w, cols)
     # Statistics, so that the check below hashes the small lookup tables and streams the big one.
-    w.execute(f"ANALYZE {w.dates}, {w.numbers}, {w.skus}, {w.countries}, {w.currencies}")
+    w.execute(f"ANALYZE {w.dates}, {w.numbers}, {w.skus}, {w.countries}, {w.currencies}, {w.names}, {w.domains}")
     on_progress(phase="validating")
     # The inner query trims every value once (OFFSET 0 keeps PostgreSQL from inlining it and trimming again
     # for each use); the outer one derives the keys and names the first rule each line breaks.
@@ -348,15 +392,11 @@ def validate_and_load(spec, workspace, on_progress):
         query=f"SELECT {LINE_ID_SQL} AS id, t.line_number, "
         f"  {value(Field.INVOICE_NUMBER)} AS invoice_number, t.invoice_date, t.product_id, "
         f"  {value(Field.SKU)} AS reported_sku, t.quantity, t.unit_price, t.currency, "
-        f"  {value(Field.END_CUSTOMER_NAME)} AS end_customer_name, "
-        f"  CASE WHEN strpos({value(Field.END_CUSTOMER_NAME)}, '  ') > 0"
-        f"         OR strpos({value(Field.END_CUSTOMER_NAME)}, E'\\t') > 0"
-        f"    THEN lower(regexp_replace({value(Field.END_CUSTOMER_NAME)}, '[[:space:]]+', ' ', 'g'))"
-        f"    ELSE lower({value(Field.END_CUSTOMER_NAME)}) END AS end_customer_key, t.country, "
+        f"  {value(Field.END_CUSTOMER_NAME)} AS end_customer_name, t.end_customer_key, t.country, "
         f"  coalesce(regexp_replace(lower({value(Field.END_CUSTOMER_DOMAIN)}),"
-        "     '^([a-z]+://)?(www[.])?([^/:]*).*$', '\\3'), '') AS domain, "
+        "     '^([a-z]+://)?(www[.])?([^/:]*).*$', '\\3'), '') AS domain, coalesce(t.domain_key, '') AS domain_key, "
         f"  coalesce({value(Field.END_CUSTOMER_POSTCODE)}, '') AS postcode,"
-        f"  coalesce({value(Field.RESELLER_NAME)}, '') AS reseller, "
+        f"  coalesce({value(Field.RESELLER_NAME)}, '') AS reseller, coalesce(t.reseller_key, '') AS reseller_key, "
         f"  lower({value(Field.INVOICE_NUMBER)}) AS invoice_key, "
         f"  CASE WHEN coalesce({value(Field.INVOICE_LINE)}, '') <> '' THEN 'L:' || {value(Field.INVOICE_LINE)} "
         "       ELSE 'Q:' || t.quantity_key || '@' || t.price_key END AS line_key, "
@@ -364,7 +404,8 @@ def validate_and_load(spec, workspace, on_progress):
         "FROM ("
         f" SELECT s.line_number, s.ncols, {cols.inner_select()},"
         "   dt.value AS invoice_date, q.value AS quantity, q.key AS quantity_key, pr.rounded AS unit_price,"
-        "   pr.key AS price_key, cu.code AS currency, sk.product_id, sk.active, co.code AS country"
+        "   pr.key AS price_key, cu.code AS currency, sk.product_id, sk.active, co.code AS country,"
+        "   ek.key AS end_customer_key, rk.key AS reseller_key, dk.key AS domain_key"
         f" FROM {w.stage} s"
         f" LEFT JOIN {w.dates} dt ON dt.raw = {cols.raw(Field.INVOICE_DATE)}"
         f" LEFT JOIN {w.numbers} q ON q.raw = {cols.raw(Field.QUANTITY)}"
@@ -372,6 +413,9 @@ def validate_and_load(spec, workspace, on_progress):
         f" LEFT JOIN {w.skus} sk ON sk.raw = {cols.raw(Field.SKU)}"
         f" LEFT JOIN {w.currencies} cu ON cu.raw = {currency_raw}"
         f" LEFT JOIN {w.countries} co ON co.raw = {cols.raw(Field.END_CUSTOMER_COUNTRY)}"
+        f" LEFT JOIN {w.names} ek ON ek.raw = {cols.raw(Field.END_CUSTOMER_NAME)}"
+        f" LEFT JOIN {w.names} rk ON rk.raw = {cols.raw(Field.RESELLER_NAME)}"
+        f" LEFT JOIN {w.domains} dk ON dk.raw = {cols.raw(Field.END_CUSTOMER_DOMAIN)}"
         " OFFSET 0) t",
         params=params,
     )
@@ -407,16 +451,17 @@ def validate_and_load(spec, workspace, on_progress):
         "INSERT INTO pos_posline (id, tenant_id, partner_org_id, pos_import_id, line_number, invoice_number,"
         "   invoice_key, invoice_date, line_key, product_id, reported_sku, quantity, unit_price, currency,"
         "   end_customer_name, end_customer_key, end_customer_country, end_customer_domain,"
-        "   end_customer_postcode, reseller_name, created_at)"
+        "   end_customer_domain_key, end_customer_postcode, reseller_name, reseller_key, created_at)"
         " SELECT id, %(tenant)s, %(org)s, %(import)s, line_number, invoice_number, invoice_key, invoice_date,"
         "   line_key, product_id, reported_sku, quantity::int, unit_price, currency, end_customer_name,"
-        "   end_customer_key, country, domain, postcode, reseller, now()"
+        "   end_customer_key, country, domain, domain_key, postcode, reseller, reseller_key, now()"
         f" FROM {w.checked} WHERE reason IS NULL",
         params,
     ).rowcount
     date_from, date_to = rollup.add_loaded_lines(
         w.cursor, checked=w.checked, partner_org_id=spec.partner_org_id, id_prefix=params["id_prefix"]
     )
+    _record_reseller_matches(w, params)
     raw_values = "jsonb_build_array(" + ", ".join(f"s.{c}" for c in _stage_columns(spec.n_columns)) + ")"
     w.execute(
         "INSERT INTO pos_posreject (id, tenant_id, pos_import_id, line_number, reason_code, raw_values) "

@@ -105,6 +105,9 @@ class PartnerOrg(TenantModel):
         INACTIVE = "inactive", _("Inactive")
 
     name = models.CharField(_("name"), max_length=200, validators=[no_control_characters])
+    # prm.companies.company_key(name), kept by the partner org services: what a reported reseller's name, a deal's
+    # company or another record is matched on.
+    name_key = models.CharField(max_length=200, blank=True, editable=False)
     partner_type = models.CharField(_("type"), max_length=30, choices=Type.choices)
     country = models.CharField(_("country"), max_length=2, help_text=_("ISO 3166-1 alpha-2 code"))
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.ACTIVE)
@@ -121,7 +124,10 @@ class PartnerOrg(TenantModel):
     class Meta:
         ordering = ["name"]
         constraints = [models.UniqueConstraint("tenant", Lower("name"), name="partner_org_name_unique_per_tenant")]
-        indexes = [models.Index(fields=["tenant", "channel_manager"], name="partner_org_manager_idx")]
+        indexes = [
+            models.Index(fields=["tenant", "channel_manager"], name="partner_org_manager_idx"),
+            models.Index(fields=["tenant", "name_key"], name="partner_org_name_key_idx"),
+        ]
 
     def __str__(self):
         return self.name

@@ -31,6 +31,7 @@ from prm.accounts.permissions import (
 )
 from prm.api.authentication import hash_key
 from prm.audit.services import record, snapshot
+from prm.companies import company_key
 from prm.notifications.services import notify
 from prm.services import Conflict, DomainError
 from prm.tenancy.context import require_current_tenant
@@ -211,6 +212,7 @@ def partner_org_create(
         with transaction.atomic():
             org = PartnerOrg.objects.create(
                 name=name,
+                name_key=company_key(name),
                 partner_type=partner_type,
                 country=validate_country(country),
                 channel_manager=channel_manager,
@@ -248,6 +250,8 @@ def partner_org_update(*, org, actor_membership, reason="", **changes):
     if not changes:
         return org
     before = snapshot(org, PARTNER_ORG_DETAILS)
+    if "name" in changes:
+        changes["name_key"] = company_key(changes["name"])
     for field, value in changes.items():
         setattr(org, field, value)
     try:

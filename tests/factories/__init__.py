@@ -6,6 +6,7 @@ from django.conf import settings
 
 from prm.accounts.models import Membership, PartnerOrg, Role, User
 from prm.catalog.models import PriceList, Product
+from prm.companies import company_key
 from prm.tenancy.models import Domain, Tenant
 
 PASSWORD = "correct-horse-battery-9"
@@ -47,6 +48,7 @@ class PartnerOrgFactory(factory.django.DjangoModelFactory):
         model = PartnerOrg
 
     name = factory.Sequence(lambda n: f"Partner {n}")
+    name_key = factory.LazyAttribute(lambda org: company_key(org.name))  # as partner_org_create keeps it
     partner_type = PartnerOrg.Type.RESELLER
     country = "DE"
 
