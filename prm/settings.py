@@ -302,6 +302,7 @@ SPECTACULAR_SETTINGS = {
         "CountryEnum": "prm.api.fields.COUNTRY_CHOICES",
         "CurrencyEnum": "prm.api.fields.CURRENCY_CHOICES",
         "RateResultStatusEnum": "prm.ledger.fx_api.RESULT_STATUSES",
+        "LedgerBucketEnum": "prm.ledger.models.Bucket",
     },
     # Schema generation only calls `.none()` on this manager to introspect filters: the scoped `objects`
     # manager would raise TenantNotSet outside a request (e.g. `manage.py spectacular`).

@@ -154,8 +154,8 @@ def test_the_domain_extractor_uses_the_bundled_list_only():
 
 
 def test_the_domain_extractor_loads_without_network_or_disk(monkeypatch, tmp_path):
-    """Loaded afresh (as in a new process) with every name look-up and connection recorded and refused, and the cache locations
-    pointed at an empty folder: it answers, tried no look-up or connection, and wrote nothing there."""
+    """Loaded afresh (as in a new process) with every name look-up and connection recorded and refused, and the
+    cache locations pointed at an empty folder: it answers, tried no look-up or connection, and wrote nothing there."""
     attempts = []
 
     def refuse(*args, **kwargs):

@@ -114,7 +114,10 @@ def test_the_data_quality_page_shows_the_reseller_match_rate_and_partners_see_th
 def test_a_partner_org_created_later_matches_the_next_load(world, catalog, django_capture_on_commit_callbacks):
     with tenant_scope(world.tenant_a):
         partner_org_create(
-            actor_membership=membership(world, world.alice), name="Nimbus IT GmbH", partner_type="reseller", country="DE"
+            actor_membership=membership(world, world.alice),
+            name="Nimbus IT GmbH",
+            partner_type="reseller",
+            country="DE",
         )
     pos_import = load(world, django_capture_on_commit_callbacks)
     assert (pos_import.lines_with_reseller, pos_import.lines_reseller_matched) == (5, 5)
