@@ -87,6 +87,15 @@ def _add_months(first_of_month, months):
     return datetime.date(index // 12, index % 12 + 1, 1)
 
 
+def fiscal_year_quarters(period):
+    """The four quarters of the fiscal year holding `period`."""
+    year = period_of(period.start, start_month=period.start_month, kind=YEAR)
+    quarters = [period_of(year.start, start_month=period.start_month, kind=QUARTER)]
+    while len(quarters) < 4:
+        quarters.append(quarters[-1].next())
+    return quarters
+
+
 def fiscal_period(day, *, tenant=None, kind=QUARTER):
     """The tenant's (default: the current tenant's) fiscal quarter, month or year holding `day`."""
     tenant = tenant or require_current_tenant()

@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("prm.accounts.urls")),
     path("catalog/", include("prm.catalog.urls")),
     path("territories/", include("prm.territories.urls")),
+    path("cadences/", include("prm.cadences.urls")),
     path("ledger/", include("prm.ledger.urls")),
     path("pos/", include("pos.urls")),
     path("audit/", include("prm.audit.urls")),

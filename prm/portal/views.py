@@ -11,11 +11,12 @@ from prm.catalog.models import Product
 from prm.files.models import StoredFile
 from prm.files.services import stored_file_open
 from prm.files.validation import UploadRejected
+from prm.fiscal import current_quarter, fiscal_year_quarters
 from prm.forms import apply_domain_error
-from prm.portal.forms import BrandingForm
+from prm.portal.forms import BrandingForm, FiscalCalendarForm
 from prm.portal.hooks import rendered_home_cards, todos
 from prm.services import DomainError
-from prm.tenancy.services import tenant_update_branding
+from prm.tenancy.services import tenant_update_branding, tenant_update_fiscal_calendar
 
 
 @member_required
@@ -67,6 +68,25 @@ def branding(request):
             messages.success(request, _("Branding saved."))
             return redirect("portal:branding")
     return render(request, "portal/branding.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@permission_required(can_configure_tenant)
+def fiscal_calendar(request):
+    """The tenant's country and fiscal year, with this fiscal year's quarters as they fall."""
+    tenant = request.tenant
+    initial = {"country": tenant.country, "fiscal_year_start_month": tenant.fiscal_year_start_month}
+    form = FiscalCalendarForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            tenant_update_fiscal_calendar(tenant=tenant, actor_membership=request.membership, **form.cleaned_data)
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            messages.success(request, _("Fiscal calendar saved."))
+            return redirect("portal:fiscal_calendar")
+    quarter = current_quarter(tenant)
+    context = {"form": form, "current_quarter": quarter, "quarters": fiscal_year_quarters(quarter)}
+    return render(request, "portal/fiscal_calendar.html", context, status=400 if form.errors else 200)
 
 
 def logo(request):
