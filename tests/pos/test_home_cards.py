@@ -85,6 +85,7 @@ def test_a_partner_never_sees_another_organisations_reports_in_its_card(world, r
     assert "rejected" not in card and "waits for a column mapping" not in card
     assert "alpha.csv" not in text and "waiting.csv" not in text
     assert "Nothing to do right now." in text
+    assert "beta.csv" not in page(world, world.pat)[1]  # org2's, the tenant's newest report
 
     _response, bea_home = page(world, world.bea)  # tenant B
     assert "has not sent a sales report yet" in card_of(bea_home, "home-card-pos-sales-reports")
