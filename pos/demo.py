@@ -147,6 +147,30 @@ def write_sales_csv(handle, rows, delimiter=";"):
     writer.writerows(rows)
 
 
+def _seed_reporting_cadences(admin_membership):
+    """Distributors report each month by the 10th; the first reseller reports weekly, on Mondays."""
+    from pos.apps import SALES_OUT_REPORT_KIND
+    from prm.accounts.models import PartnerOrg
+    from prm.cadences.models import ReportingCadence
+    from prm.cadences.services import cadence_create
+
+    cadence_create(
+        actor_membership=admin_membership,
+        report_kind=SALES_OUT_REPORT_KIND,
+        frequency=ReportingCadence.Frequency.MONTHLY,
+        partner_type="distributor",
+        day_of_month=10,
+    )
+    reseller = PartnerOrg.objects.filter(partner_type="reseller").order_by("name").first()
+    cadence_create(
+        actor_membership=admin_membership,
+        report_kind=SALES_OUT_REPORT_KIND,
+        frequency=ReportingCadence.Frequency.WEEKLY,
+        partner_org=reseller,
+        weekday=ReportingCadence.Weekday.MONDAY,
+    )
+
+
 def seed_pos_demo(*, admin_membership, seed):
     """POS's demo seeder (registered in pos/apps.py): three months of sales-out reports for the distributors
     (and one reseller reporting with its own part numbers), loaded through the real pipeline: the first upload
@@ -162,6 +186,7 @@ def seed_pos_demo(*, admin_membership, seed):
     from prm.catalog.models import Product
     from prm.celery import app as celery_app
 
+    _seed_reporting_cadences(admin_membership)
     partners = list(PartnerOrg.objects.filter(partner_type="distributor").order_by("name"))
     partners += list(PartnerOrg.objects.filter(partner_type="reseller").order_by("name")[:1])
     products = list(Product.objects.all())

@@ -1,14 +1,20 @@
 import uuid
 from collections import Counter, defaultdict
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from django.core.cache import cache
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, F, Max, Q, Sum
+from django.db.models.functions import TruncDate
 
+from pos.apps import SALES_OUT_REPORT_KIND
 from pos.models import ColumnMapping, PartnerPartNumber, PosImport, PosLine, PosReject, PosSalesRollup
 from pos.services.reading import FileUnreadable, detect_csv, detect_xlsx
 from prm.accounts.models import PartnerOrg
 from prm.accounts.permissions import is_partner
+from prm.accounts.selectors import partner_org_list
+from prm.cadences.due_dates import NO_CADENCE
+from prm.cadences.selectors import report_statuses
 from prm.files.services import stored_file_open
 
 
@@ -17,6 +23,22 @@ def visible_imports(viewer):
     if is_partner(viewer):
         return imports.filter(partner_org_id=viewer.partner_org_id)
     return imports
+
+
+def reporting_status(viewer, today=None):
+    """[(partner org, ReportStatus)] of the sales-out report for each partner `viewer` may reach that has a
+    reporting cadence: the last and next due dates, and whether the latest completed report (the day its file
+    arrived, in the tenant's time zone) is late."""
+    orgs = list(partner_org_list(viewer=viewer))
+    latest = dict(
+        visible_imports(viewer)
+        .filter(status=PosImport.Status.COMPLETED)
+        .values("partner_org_id")
+        .annotate(last=Max(TruncDate("created_at", tzinfo=ZoneInfo(viewer.tenant.time_zone))))
+        .values_list("partner_org_id", "last")
+    )
+    statuses = report_statuses(orgs, SALES_OUT_REPORT_KIND, latest, today)
+    return [(org, statuses[org.pk]) for org in orgs if statuses[org.pk].state != NO_CADENCE]
 
 
 def visible_lines(viewer, **filters):

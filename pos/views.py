@@ -169,7 +169,12 @@ def data_quality(request):
     for row in rows:
         row["top_reasons"] = [(code, reject_reason_text(code), n) for code, n in row["top_reasons"]]
     sales_by_month = selectors.sales_summary(request.membership, group_by="month")
-    return render(request, "pos/data_quality.html", {"rows": rows, "sales_by_month": sales_by_month})
+    context = {
+        "rows": rows,
+        "sales_by_month": sales_by_month,
+        "reporting": selectors.reporting_status(request.membership),
+    }
+    return render(request, "pos/data_quality.html", context)
 
 
 @member_required

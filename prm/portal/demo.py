@@ -28,6 +28,8 @@ VENDORS = [
         "name": "Acme Networks",
         "portal_name": "Acme Partner Network",
         "currency": "USD",
+        "country": "US",
+        "fiscal_year_start_month": 7,  # FY2027 runs from 1 July 2026 to 30 June 2027
         "primary": "#0b3d91",
         "accent": "#ff8c00",
         "sender": "partners@acme.test",
@@ -59,6 +61,8 @@ VENDORS = [
         "name": "Globex Systems",
         "portal_name": "Globex Channel Hub",
         "currency": "EUR",
+        "country": "DE",
+        "fiscal_year_start_month": 4,  # FY2027 runs from 1 April 2026 to 31 March 2027
         "primary": "#1b5e20",
         "accent": "#c6ff00",
         "sender": "channel@globex.test",
@@ -111,6 +115,8 @@ def seed_vendor(spec, rng):
         admin_password=DEMO_PASSWORD,
         reporting_currency=spec["currency"],
         admin_name=f"{spec['name']} Admin",
+        country=spec["country"],
+        fiscal_year_start_month=spec["fiscal_year_start_month"],
     )
     with tenant_scope(tenant):
         admin_membership = Membership.objects.get(user=admin)
