@@ -25,7 +25,9 @@ from pos.services.imports import pos_lines_submit
 from prm.accounts.models import Membership
 from prm.accounts.services import api_token_create, invitation_create
 from prm.audit.models import AuditEvent
-from prm.ledger.models import FxRate
+from prm.cadences.services import cadence_create
+from prm.ledger.models import FxRate, Kind
+from prm.ledger.services import Source, ledger_accrue
 from prm.tenancy.context import tenant_scope
 from prm.territories.models import Territory, TerritoryLimit
 from tests.conftest import host_of
@@ -85,6 +87,23 @@ def api_world(world):
         )
         territory = Territory.objects.create(name="Fuzz territory", code="FUZZ")
         territory_limit = TerritoryLimit.objects.create(membership=Membership.objects.get(user=world.bob))
+        alice = Membership.objects.get(user=world.alice)
+        cadence = cadence_create(
+            actor_membership=alice,
+            report_kind="pos_sales_out",
+            frequency="monthly",
+            partner_type="reseller",
+            day_of_month=10,
+        )
+        posting = ledger_accrue(
+            actor_membership=alice,
+            partner_org=world.org1,
+            kind=Kind.REBATE,
+            currency="USD",
+            amount="10.00",
+            source=Source("test", "fuzz", "FUZZ-REBATE"),
+            business_date=datetime.date(2026, 3, 2),
+        )
         real_ids = {
             "partner-orgs": world.org1.pk,
             "users": Membership.objects.get(user=world.una).pk,
@@ -98,6 +117,8 @@ def api_world(world):
             "fx-rates": fx_rate.pk,
             "territories": territory.pk,
             "territory-limits": territory_limit.pk,
+            "cadences": cadence.pk,
+            "ledger/postings": posting.pk,
         }
     world.alice_key = key
     world.real_ids = {name: str(pk) for name, pk in real_ids.items()}
