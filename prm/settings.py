@@ -199,6 +199,8 @@ ACCOUNT_FORMS = {
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "PRM portal"
+# One 30 s step either side: a phone clock a few seconds off, or a code typed as it rolls over, still signs in.
+MFA_TOTP_TOLERANCE = 1
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("fr", _("Français"))]
