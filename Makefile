@@ -4,6 +4,8 @@ PY := .venv/bin/python
 ENV := set -a && . run/.env && set +a &&
 PYDEPS_STAMP := .venv/.deps-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 NPM_STAMP := node_modules/.stamp-$(shell cat package-lock.json | sha1sum | cut -c1-12)
+# Test processes (pytest-xdist; each has its own test database and Redis database, tests/conftest.py).
+PYTEST_WORKERS ?= 2
 
 .PHONY: setup system-deps services python-deps assets migrate demo seed start stop test lint api-contract
 
@@ -50,7 +52,7 @@ stop:
 
 test: setup
 	@.venv/bin/lint-imports --no-cache  # the module contract (pyproject.toml [tool.importlinter])
-	@$(ENV) $(PY) -m pytest $(PYTEST_ARGS)
+	@$(ENV) $(PY) -m pytest -n $(PYTEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 api-contract:  # the strict API contract run against the running demo (docs/api.md, "The contract")
 	@bash scripts/api_contract.sh

@@ -86,7 +86,7 @@ class PosImportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantV
     def scoped_queryset(self):
         return selectors.visible_imports(self.membership)
 
-    @idempotent
+    @idempotent(body=PosImportUploadSerializer)
     @extend_schema(
         request={"multipart/form-data": PosImportUploadSerializer},
         responses={202: PosImportSerializer},
@@ -226,7 +226,7 @@ class PosLineViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantVie
     def scoped_queryset(self):
         return selectors.visible_lines(self.membership)
 
-    @idempotent
+    @idempotent(body=PosLinesSubmitSerializer)
     @extend_schema(
         request=PosLinesSubmitSerializer,
         responses={

@@ -30,7 +30,8 @@ settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 settings.PRM_TENANT_SQL_GUARD = True  # a tenant table touched with no tenant in scope raises (prm.tenancy.guard)
 settings.PRM_RAISE_HOOK_ERRORS = True  # a module's failing home card or panel fails the test (prm.portal.hooks)
 # Tests use their own Redis database, emptied before each test (rate limits, cached sessions);
-# PRM_TEST_REDIS_DB gives a second test run at once another one.
+# PRM_TEST_REDIS_DB gives a second test run at once another one. Under pytest-xdist (`make test` runs
+# PYTEST_WORKERS processes) worker gwN takes the database N below it, as pytest-django gives it <test db>_gwN.
 
 
 def caches_in_redis_database(number, **options):
@@ -39,7 +40,8 @@ def caches_in_redis_database(number, **options):
     return {alias: {**config, "LOCATION": location, **options} for alias, config in settings.CACHES.items()}
 
 
-settings.CACHES = caches_in_redis_database(os.environ.get("PRM_TEST_REDIS_DB", "15"))
+_XDIST_WORKER_NUMBER = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw"))
+settings.CACHES = caches_in_redis_database(int(os.environ.get("PRM_TEST_REDIS_DB", "15")) - _XDIST_WORKER_NUMBER)
 celery_app.conf.task_always_eager = True
 celery_app.conf.task_eager_propagates = True
 # API rates no test reaches (the schema fuzzer sends thousands of requests with one token); the throttle's own
@@ -68,7 +70,7 @@ def _trade_durability_for_speed():
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_test_environment, django_db_blocker):
+def django_db_setup(django_test_environment, django_db_modify_db_settings, django_db_blocker):
     app_user = settings.DATABASES["default"]["USER"]
     app_password = settings.DATABASES["default"]["PASSWORD"]
     with django_db_blocker.unblock():

@@ -71,6 +71,7 @@ def _insert(id_sql, grouped):
     return (
         f"INSERT INTO pos_possalesrollup AS s (id, tenant_id, {columns})"
         f" SELECT {id_sql}, %(tenant)s, g.* FROM ({grouped}) g"
+        f" ORDER BY {', '.join(f'g.{key}' for key in GROUP_KEYS)}"  # in the unique index's order: fewer page visits
     )
 
 

@@ -56,7 +56,7 @@ def _leaf_codes(codes):
 BODY_SHAPE_CODES = frozenset({"wrong_type", "null"})
 
 
-def _breaks_schema(exc):
+def breaks_schema(exc):
     """Whether a ValidationError is one the schema states (400) rather than a rule beyond it (422)."""
     codes = exc.get_codes()
     if isinstance(codes, dict) and "non_field_errors" in codes:
@@ -65,7 +65,7 @@ def _breaks_schema(exc):
 
 
 def _validation_answer(exc):
-    if _breaks_schema(exc):
+    if breaks_schema(exc):
         return status.HTTP_400_BAD_REQUEST, "invalid", "The request has invalid fields."
     return status.HTTP_422_UNPROCESSABLE_ENTITY, "unprocessable", "The request was refused; see its fields."
 

@@ -8,6 +8,8 @@ first tries a transaction-level advisory lock named by the tenant, the token and
   `idempotency_key_reused`;
 - else the action runs, and a 2xx answer is stored in the same transaction, so the change and the stored answer
   commit together or not at all. An error answer is not stored: a retry is evaluated again.
+A request whose body breaks its schema (`@idempotent(body=<its serializer>)`) is refused as such (400) rather than
+with the key's 409 or 422: a retry of a stored request is well-formed, the fault is the request's own.
 A key that is not 1–255 visible ASCII characters answers 400 `invalid_idempotency_key` (the schema says so); a
 session (browser) request with the header answers 422 `idempotency_key_needs_token`: keys are kept per token.
 """
@@ -22,9 +24,11 @@ from django.db import connection, transaction
 from django.http import HttpResponse, QueryDict
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter
+from rest_framework.exceptions import ValidationError
 from rest_framework.settings import api_settings
 
 from prm.accounts.models import ApiToken
+from prm.api.errors import breaks_schema
 from prm.api.models import IDEMPOTENCY_KEY_LIFETIME, IdempotencyKey
 from prm.services import DomainError
 
@@ -62,31 +66,49 @@ def lock_name(*, tenant_id, token_id, key):
     return f"idempotency:{tenant_id}:{token_id}:{key}"
 
 
-def idempotent(action):
+def idempotent(*, body):
     """Decorate a viewset action to honour `Idempotency-Key`; documents the header and its 400/409/422 refusals
-    in the operation's schema."""
+    in the operation's schema. `body` is the serializer of the action's request body: a body that breaks its
+    schema is refused as such (400) even when the key is in use or was used for another request."""
 
-    @functools.wraps(action)
-    def run(view, request, *args, **kwargs):
-        key = request.headers.get(HEADER)
-        if key is None:
-            return action(view, request, *args, **kwargs)
-        token = _token(request, key)
-        with transaction.atomic():
-            _lock(token, key)
-            fingerprint = request_fingerprint(request)
-            stored = _stored_answer(token, key)
-            if stored is not None:
-                return _replay(stored, fingerprint)
-            response = view.finalize_response(request, action(view, request, *args, **kwargs), *args, **kwargs)
-            if 200 <= response.status_code < 300:
-                _store(token, key, request, fingerprint, response)
-            else:
-                transaction.set_rollback(True)  # a refusal the action answered rather than raised changes nothing
-            return response
+    def decorate(action):
+        @functools.wraps(action)
+        def run(view, request, *args, **kwargs):
+            key = request.headers.get(HEADER)
+            if key is None:
+                return action(view, request, *args, **kwargs)
+            token = _token(request, key)
+            with transaction.atomic():
+                try:
+                    _lock(token, key)
+                    fingerprint = request_fingerprint(request)
+                    stored = _stored_answer(token, key)
+                    if stored is not None:
+                        return _replay(stored, fingerprint)
+                except DomainError:
+                    _refuse_schema_breach(body, request)
+                    raise
+                response = view.finalize_response(request, action(view, request, *args, **kwargs), *args, **kwargs)
+                if 200 <= response.status_code < 300:
+                    _store(token, key, request, fingerprint, response)
+                else:
+                    transaction.set_rollback(True)  # a refusal the action answered rather than raised changes nothing
+                return response
 
-    run.kwargs = {**getattr(action, "kwargs", {}), "schema": _documented(action)}
-    return run
+        run.kwargs = {**getattr(action, "kwargs", {}), "schema": _documented(action)}
+        return run
+
+    return decorate
+
+
+def _refuse_schema_breach(body, request):
+    """Raise the body's ValidationError when it breaks the schema (a missing body, a wrong type): a retry of a
+    stored request is well-formed, so the key's refusal would hide the request's own fault."""
+    try:
+        body(data=request.data).is_valid(raise_exception=True)
+    except ValidationError as error:
+        if breaks_schema(error):
+            raise
 
 
 def _token(request, key):

@@ -8,7 +8,9 @@ turned into something else:
   boolean, "5" for an integer;
 - an empty text is not a related id (DRF reads it as null);
 - dates, decimals, UUIDs and e-mail addresses have the schema's form;
-- a text's length is counted as sent (DRF counts it after trimming, so a value the schema calls too long passed).
+- a text's length is counted as sent (DRF counts it after trimming, so a value the schema calls too long passed);
+- a choice is one of the enum's values, also where DRF skips an empty text (a query parameter, a form field);
+- a nested object (an item of a list) has its required properties even in a PATCH: it is sent whole.
 Form bodies (multipart uploads) carry only text, so the type rule does not apply to them. The errors carry the
 codes `unknown_field`, `wrong_type`, `max_length`, which prm.api.errors counts as schema errors (400).
 """
@@ -83,12 +85,18 @@ class StrictInputMixin:
             error = None if data.get(name) is None else _value_error(field, data.get(name), typed=typed)
             if error is not None:
                 errors[name] = [error]
+        if self.root is not self and getattr(self.root, "partial", False):  # a nested object replaces, even in a PATCH
+            for name, field in writable.items():
+                if field.required and name not in data:
+                    errors[name] = [ErrorDetail(field.error_messages["required"], code="required")]
         return errors
 
 
 def _value_error(field, value, *, typed):
     if isinstance(field, serializers.RelatedField) and value == "":  # DRF would read "" as null
         return ErrorDetail(NOT_AN_ID, code="invalid")
+    if isinstance(field, serializers.ChoiceField) and value == "" and not field.allow_blank:  # DRF would skip it
+        return ErrorDetail(field.error_messages["invalid_choice"].format(input=value), code="invalid_choice")
     if typed:
         has_type, type_name = _has_json_type(field, value)
         if not has_type:

@@ -136,7 +136,7 @@ class FxRateViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantView
     def scoped_queryset(self):
         return fx_selectors.fx_rate_list()
 
-    @idempotent
+    @idempotent(body=FxRateSerializer)
     @extend_schema(request=FxRateSerializer, responses={201: FxRateSerializer}, summary="Add a rate")
     def create(self, request):
         body = FxRateSerializer(data=request.data)
@@ -146,7 +146,7 @@ class FxRateViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantView
         )
         return Response(FxRateSerializer(fx_rate).data, status=status.HTTP_201_CREATED)
 
-    @idempotent
+    @idempotent(body=FxRatesBulkSerializer)
     @extend_schema(
         request=FxRatesBulkSerializer,
         responses={200: _batch_result("FxRatesBulkResult", "index")},
@@ -162,7 +162,7 @@ class FxRateViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantView
         )
         return _batch_answer(result, "index")
 
-    @idempotent
+    @idempotent(body=FxRatesUploadSerializer)
     @extend_schema(
         request={"multipart/form-data": FxRatesUploadSerializer},
         responses={200: _batch_result("FxRatesUploadResult", "line")},

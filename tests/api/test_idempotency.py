@@ -119,6 +119,22 @@ def test_the_same_key_with_another_request_answers_422_and_changes_nothing(world
     assert counts(world.tenant_a) == before
 
 
+def test_a_body_that_breaks_its_schema_answers_400_even_when_its_key_was_used_for_another_request(world, products):
+    client = token_client(world.tenant_a, world.pat)
+    assert post_lines(client, [pos_line("INV-1", "AX-24")]).status_code == 201
+    before = counts(world.tenant_a)
+
+    no_body = client.post(LINES, "", content_type="application/json", headers={"Idempotency-Key": KEY})
+    lines_not_a_list = client.post(
+        LINES, json.dumps({"lines": "INV-2"}), content_type="application/json", headers={"Idempotency-Key": KEY}
+    )
+
+    assert_error(no_body, 400, "invalid")
+    assert no_body.json()["errors"] == {"lines": ["This field is required."]}
+    assert_error(lines_not_a_list, 400, "invalid")
+    assert counts(world.tenant_a) == before
+
+
 def test_keys_are_per_token(world, products):
     lines = [pos_line("INV-1", "AX-24")]
     first = post_lines(token_client(world.tenant_a, world.pat, "ERP feed"), lines)
@@ -194,7 +210,7 @@ class Answers(viewsets.GenericViewSet):
         name = serializers.CharField()
 
     @extend_schema(summary="An answer of a given status")  # above @idempotent: the refusals are documented too
-    @idempotent
+    @idempotent(body=serializer_class)
     def create(self, request):
         return Response({"answer": len(self.statuses)}, status=self.statuses.pop(0))
 
@@ -347,12 +363,14 @@ def test_a_retry_while_the_first_request_runs_answers_409_and_changes_nothing(li
                 [lock_name(tenant_id=tenant.pk, token_id=token.pk, key=KEY)],
             ).fetchone()[0]
         retry_while_running = requests.post(url, json=body, headers=session.headers, timeout=10)
+        no_body_while_running = requests.post(url, headers=session.headers, timeout=10)
         holder.execute("SELECT pg_advisory_unlock_all()")
     first.join(timeout=30)
     retry_afterwards = session.post(url, json=body, timeout=30)
 
     assert taken is False
     assert_error(retry_while_running, 409, "idempotency_key_in_use")
+    assert_error(no_body_while_running, 400, "invalid")  # its own fault first
     assert answers["first"].status_code == 201, answers["first"].text
     assert (retry_afterwards.status_code, retry_afterwards.content) == (201, answers["first"].content)
     assert retry_afterwards.headers["Idempotent-Replayed"] == "true"

@@ -87,6 +87,7 @@ def test_a_text_is_measured_as_sent_before_it_is_trimmed(world):
         pytest.param("/api/v1/products/", {"ordering": " name"}, "ordering", id="ordering_term_with_a_space"),
         pytest.param("/api/v1/users/", {"partner_org": uuid.uuid4().hex}, "partner_org", id="uuid_without_hyphens"),
         pytest.param("/api/v1/pos/lines/", {"date_from": "20260105"}, "date_from", id="date_not_yyyy_mm_dd"),
+        pytest.param("/api/v1/pos/sales-summary/", {"group_by": ""}, "group_by", id="empty_choice"),
     ],
 )
 def test_an_invalid_query_parameter_answers_400_naming_it(world, path, query, parameter):

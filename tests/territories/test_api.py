@@ -53,6 +53,17 @@ def test_patch_replaces_the_assignments_and_keeps_what_it_does_not_name(world, t
     assert [area["prefix"] for area in response.json()["postcode_prefixes"]] == ["7", "8", "9"]
 
 
+def test_a_patch_sends_each_postcode_area_whole_and_an_incomplete_one_changes_nothing(world, tree):
+    url = f"{URL}{tree.de_south.pk}/"
+
+    response = patch(world.client(world.alice), url, {"postcode_prefixes": [{"country": "DE"}]})
+
+    assert response.status_code == 400, response.json()
+    assert response.json()["errors"] == {"postcode_prefixes": {"0": {"prefix": ["This field is required."]}}}
+    with tenant_scope(world.tenant_a):
+        assert Territory.objects.get(pk=tree.de_south.pk).postcode_prefixes == {"DE": ["7", "8", "9"]}
+
+
 def test_the_match_lookup_answers_the_most_specific_territory_first(world, tree):
     response = world.client(world.bob).get(f"{URL}match/", {"country": "DE", "postcode": "70173"})
 
