@@ -182,12 +182,13 @@ def import_totals(viewer, *, since):
 
 
 def sales_out_by_currency(viewer, *, partner_org, date_from, date_to):
-    """One partner's validated lines invoiced between the dates (inclusive): lines, units and value per currency."""
-    lines = visible_lines(viewer, partner_org=partner_org, date_from=date_from, date_to=date_to)
+    """One partner's validated sales of the invoice months the dates touch, from the rollup (a fiscal quarter is
+    whole months): lines, units and value per currency."""
+    rows = visible_rollup(viewer, partner_org=partner_org, date_from=date_from, date_to=date_to)
     return list(
-        lines.order_by("currency")
+        rows.order_by("currency")
         .values("currency")
-        .annotate(lines=Count("id"), units=Sum("quantity"), value=Sum(F("quantity") * F("unit_price")))
+        .annotate(lines=Sum("line_count"), units=Sum("quantity"), value=Sum("amount"))
     )
 
 

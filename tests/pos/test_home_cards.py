@@ -161,7 +161,7 @@ def test_a_partner_organisations_page_shows_its_sales_out_panel(world, reports):
     assert f"This quarter, {quarter.label} ({quarter.start} – {quarter.end})" in panel
     # This quarter's three lines (3 × 120.50 + 990.00 − 120.50); last quarter's line and the rejects are left out.
     assert (
-        '<td>USD</td><td class="text-end">3</td><td class="text-end">3</td><td class="text-end">1,231.00</td>' in panel
+        '<td>USD</td><td class="text-end">3</td><td class="text-end">3</td><td class="text-end">$1,231.00</td>' in panel
     )
     assert "EUR" not in panel
     assert f"/pos/lines/?partner_org={world.org1.pk}&date_from={quarter.start}&date_to={quarter.end}" in panel
@@ -169,7 +169,7 @@ def test_a_partner_organisations_page_shows_its_sales_out_panel(world, reports):
     beta_panel = card_of(page(world, world.alice, f"/partner-orgs/{world.org2.pk}/")[1], "object-panel-pos-sales-out")
     assert "beta.csv" in beta_panel and "USD" not in beta_panel
     assert (
-        '<td>EUR</td><td class="text-end">2</td><td class="text-end">7</td><td class="text-end">4,700.00</td>'
+        '<td>EUR</td><td class="text-end">2</td><td class="text-end">7</td><td class="text-end">€4,700.00</td>'
         in beta_panel
     )
 
