@@ -16,13 +16,11 @@ from prm.accounts.selectors import partner_org_list
 from prm.cadences.due_dates import NO_CADENCE
 from prm.cadences.selectors import report_statuses
 from prm.files.services import stored_file_open
+from prm.territories.selectors import partner_orgs_in_scope, within_scope
 
 
 def visible_imports(viewer):
-    imports = PosImport.objects.select_related("partner_org", "file", "uploaded_by")
-    if is_partner(viewer):
-        return imports.filter(partner_org_id=viewer.partner_org_id)
-    return imports
+    return within_scope(PosImport.objects.select_related("partner_org", "file", "uploaded_by"), viewer)
 
 
 def reporting_status(viewer, today=None):
@@ -42,10 +40,7 @@ def reporting_status(viewer, today=None):
 
 
 def visible_lines(viewer, **filters):
-    lines = PosLine.objects.select_related("product", "partner_org")
-    if is_partner(viewer):
-        lines = lines.filter(partner_org_id=viewer.partner_org_id)
-    return filter_lines(lines, **filters)
+    return filter_lines(within_scope(PosLine.objects.select_related("product", "partner_org"), viewer), **filters)
 
 
 def filter_lines(lines, *, partner_org=None, product=None, sku="", date_from=None, date_to=None, country=""):
@@ -98,18 +93,13 @@ def rejects_of(pos_import):
 
 
 def visible_mappings(viewer):
-    """Saved column templates: a partner's own organisation's, every partner's for vendor staff."""
-    mappings = ColumnMapping.objects.select_related("partner_org")
-    if is_partner(viewer):
-        return mappings.filter(partner_org_id=viewer.partner_org_id)
-    return mappings.order_by("partner_org__name", "name")
+    """Saved column templates: a partner's own organisation's, those of the partners in scope for vendor staff."""
+    mappings = within_scope(ColumnMapping.objects.select_related("partner_org"), viewer)
+    return mappings if is_partner(viewer) else mappings.order_by("partner_org__name", "name")
 
 
 def visible_part_numbers(viewer):
-    numbers = PartnerPartNumber.objects.select_related("partner_org", "product")
-    if is_partner(viewer):
-        return numbers.filter(partner_org_id=viewer.partner_org_id)
-    return numbers
+    return within_scope(PartnerPartNumber.objects.select_related("partner_org", "product"), viewer)
 
 
 def data_quality(viewer):
@@ -144,10 +134,10 @@ def data_quality(viewer):
 
 
 def upload_partners(viewer):
-    """The organisations `viewer` may upload for."""
+    """The organisations `viewer` may upload for: a partner its own; vendor staff the active ones in scope."""
     if is_partner(viewer):
         return PartnerOrg.objects.filter(pk=viewer.partner_org_id)
-    return PartnerOrg.objects.filter(status=PartnerOrg.Status.ACTIVE)
+    return partner_orgs_in_scope(viewer).filter(status=PartnerOrg.Status.ACTIVE)
 
 
 # --- what POS shows on the core's pages (pos/hooks.py: home cards, to-dos, the partner organisation's panel) ---
@@ -198,19 +188,14 @@ SUMMARY_GROUPS = {"month": ("month",), "product": ("product_id", "product__sku")
 
 
 def sales_partner(viewer, partner_org_id):
-    """The organisation whose sales `viewer` asks for: a partner's own only, any for vendor staff; None if not."""
-    orgs = PartnerOrg.objects.filter(pk=partner_org_id)
-    if is_partner(viewer):
-        orgs = orgs.filter(pk=viewer.partner_org_id)
-    return orgs.first()
+    """The organisation whose sales `viewer` asks for, if in their scope (a partner: its own); None if not."""
+    return partner_orgs_in_scope(viewer).filter(pk=partner_org_id).first()
 
 
 def visible_rollup(viewer, *, partner_org=None, date_from=None, date_to=None):
-    """The viewer's rollup rows (a partner's own), of the invoice months the dates touch: a sale counts by its
-    invoice month, so the range is widened to whole months."""
-    rows = PosSalesRollup.objects.all()
-    if is_partner(viewer):
-        rows = rows.filter(partner_org_id=viewer.partner_org_id)
+    """The viewer's rollup rows (a partner's own; the partners in scope for staff), of the invoice months the dates
+    touch: a sale counts by its invoice month, so the range is widened to whole months."""
+    rows = within_scope(PosSalesRollup.objects.all(), viewer)
     if partner_org:
         rows = rows.filter(partner_org=partner_org)
     if date_from:

@@ -1,6 +1,7 @@
 """The partner-payment ledger's read-only API: postings, balances and a partner's statement for a period.
 
-Vendor staff see every partner's accounts, a partner its own organisation's (prm.ledger.selectors)."""
+Vendor staff see every partner's accounts (within their territories when limited), a partner its own
+organisation's (prm.ledger.selectors)."""
 
 import django_filters
 from django.utils.translation import gettext as _
@@ -9,7 +10,6 @@ from rest_framework import mixins, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from prm.accounts.models import PartnerOrg
 from prm.accounts.permissions import is_partner
 from prm.api import filters
 from prm.api.schema import ErrorSerializer
@@ -19,6 +19,7 @@ from prm.ledger import selectors
 from prm.ledger.models import AMOUNT, BALANCE_BUCKETS, Balance, Kind, Posting
 from prm.services import DomainError
 from prm.tenancy.context import require_current_tenant
+from prm.territories.selectors import partner_orgs_in_scope
 
 BUCKET_CHOICES = [(b.value, b.label) for b in BALANCE_BUCKETS]
 
@@ -184,15 +185,13 @@ class StatementView(APIView):
 
 
 def _statement_partner(membership, partner_org_id):
-    """The partner organisation a statement is for: a partner's own; for vendor staff the one asked for."""
+    """The partner organisation a statement is for: a partner's own; for vendor staff the one asked for, within
+    their territories."""
     if partner_org_id is None:
         if is_partner(membership):
             return membership.partner_org
         raise DomainError(_("Name the partner organisation (partner_org)."), code="partner_org_required")
-    orgs = PartnerOrg.objects.all()
-    if is_partner(membership):
-        orgs = orgs.filter(pk=membership.partner_org_id)
-    partner_org = orgs.filter(pk=partner_org_id).first()
+    partner_org = partner_orgs_in_scope(membership).filter(pk=partner_org_id).first()
     if partner_org is None:
         raise serializers.ValidationError({"partner_org": [_("No such partner organisation.")]}, code="does_not_exist")
     return partner_org

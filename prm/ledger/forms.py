@@ -9,7 +9,8 @@ DATE = forms.DateInput(attrs={"type": "date"})
 
 
 class PostingFilterForm(StyledForm):
-    """The filters of the ledger pages (selectors.filter_postings); a partner's page has no partner field."""
+    """The filters of the ledger pages (selectors.filter_postings): the partner among `partner_orgs` (the viewer's
+    scope); a partner's page (None) has no partner field."""
 
     partner_org = forms.ModelChoiceField(label=_("Partner"), queryset=PartnerOrg.all_tenants.none(), required=False)
     kind = forms.ChoiceField(label=_("Kind"), choices=[("", "—"), *Kind.choices], required=False)
@@ -20,10 +21,10 @@ class PostingFilterForm(StyledForm):
     date_to = forms.DateField(label=_("Until"), required=False, widget=DATE)
     source_module = forms.CharField(label=_("Source"), required=False, max_length=50)
 
-    def __init__(self, *args, partner_choices=True, **kwargs):
+    def __init__(self, *args, partner_orgs=None, **kwargs):
         super().__init__(*args, **kwargs)
-        if partner_choices:
-            self.fields["partner_org"].queryset = PartnerOrg.objects.all()
+        if partner_orgs is not None:
+            self.fields["partner_org"].queryset = partner_orgs
         else:
             del self.fields["partner_org"]
 

@@ -1,28 +1,23 @@
 """Reads of the partner-payment ledger: postings, balances, reporting-currency totals and partner statements.
 
-What a viewer sees: vendor staff every partner's accounts, a partner its own organisation's only."""
+What a viewer sees: a partner its own organisation's accounts; vendor staff every partner's, or, when limited to
+their territories, those of the partners in them (prm.territories.selectors.within_scope)."""
 
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Q, Sum
 
-from prm.accounts.permissions import is_partner
 from prm.ledger.models import BALANCE_BUCKETS, Balance, Kind, Posting
+from prm.territories.selectors import within_scope
 
 
 def visible_postings(viewer):
-    postings = Posting.objects.select_related("partner_org")
-    if is_partner(viewer):
-        return postings.filter(partner_org_id=viewer.partner_org_id)
-    return postings
+    return within_scope(Posting.objects.select_related("partner_org"), viewer)
 
 
 def visible_balances(viewer):
-    balances = Balance.objects.select_related("partner_org")
-    if is_partner(viewer):
-        return balances.filter(partner_org_id=viewer.partner_org_id)
-    return balances
+    return within_scope(Balance.objects.select_related("partner_org"), viewer)
 
 
 def filter_postings(

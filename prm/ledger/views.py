@@ -7,20 +7,23 @@ from prm.accounts.permissions import is_partner, permission_required, vendor_sta
 from prm.ledger import selectors
 from prm.ledger.forms import PostingFilterForm
 from prm.pages import paginate
+from prm.territories.selectors import partner_orgs_in_scope
 
 
 @vendor_staff_required
 def posting_list(request):
-    return _ledger_page(request, "ledger/posting_list.html", partner_choices=True)
+    return _ledger_page(
+        request, "ledger/posting_list.html", partner_orgs=partner_orgs_in_scope(request.membership).order_by("name")
+    )
 
 
 @permission_required(is_partner)
 def earnings(request):
-    return _ledger_page(request, "ledger/earnings.html", partner_choices=False)
+    return _ledger_page(request, "ledger/earnings.html", partner_orgs=None)
 
 
-def _ledger_page(request, template, *, partner_choices):
-    form = PostingFilterForm(request.GET or None, partner_choices=partner_choices)
+def _ledger_page(request, template, *, partner_orgs):
+    form = PostingFilterForm(request.GET or None, partner_orgs=partner_orgs)
     filters = form.filters()
     postings = selectors.filter_postings(selectors.visible_postings(request.membership), **filters)
     balances = selectors.partner_balances(request.membership, partner_org=filters.get("partner_org"))

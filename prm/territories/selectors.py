@@ -112,6 +112,17 @@ def partner_orgs_in_scope(membership):
     return orgs.filter(Q(pk__in=assigned.values("partner_org_id")) | Q(channel_manager=membership))
 
 
+def within_scope(rows, membership, field="partner_org"):
+    """`rows` narrowed, through their partner organisation `field`, to those `membership` may see
+    (partner_orgs_in_scope): a partner's own; for vendor staff not limited to territories no filter at all, so a
+    query on a large table keeps its plan."""
+    if is_partner(membership):
+        return rows.filter(**{f"{field}_id": membership.partner_org_id})
+    if is_vendor_staff(membership) and not is_limited(membership):
+        return rows
+    return rows.filter(**{f"{field}__in": partner_orgs_in_scope(membership)})
+
+
 def is_in_scope(membership, partner_org):
     return partner_orgs_in_scope(membership).filter(pk=partner_org.pk).exists()
 
