@@ -10,6 +10,7 @@ import re
 import unicodedata
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from prm.services import DomainError
@@ -35,7 +36,9 @@ def refuse_control_characters(**fields):
     """For services: raise DomainError(code="control_characters") naming the first field that holds one."""
     for field, value in fields.items():
         if value is not None and has_control_characters(value):
-            raise DomainError(f"{field.replace('_', ' ').capitalize()}: {MESSAGE}", code="control_characters")
+            label = field.replace("_", " ").capitalize()
+            message = gettext("%(field)s: %(message)s") % {"field": label, "message": MESSAGE}
+            raise DomainError(message, code="control_characters")
 
 
 # The same rules as ECMA regular expressions, for the OpenAPI schema (prm.api.schema).

@@ -1,4 +1,5 @@
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from pos.models import PartnerPartNumber
 from pos.services.imports import partner_for_upload
@@ -13,16 +14,17 @@ def partner_part_number_create(*, actor_membership, partner_sku, product_sku, pa
     partner_org = partner_for_upload(actor_membership, partner_org)
     partner_sku = (partner_sku or "").strip()
     if not partner_sku or len(partner_sku) > 64:
-        raise DomainError("A partner part number has 1 to 64 characters.", code="invalid_partner_sku")
+        raise DomainError(_("A partner part number has 1 to 64 characters."), code="invalid_partner_sku")
     product = Product.objects.filter(sku__iexact=(product_sku or "").strip()).first()
     if product is None:
-        raise DomainError(f"No product has the SKU {product_sku!r}.", code="unknown_sku")
+        raise DomainError(_("No product has the SKU '%(sku)s'.") % {"sku": product_sku}, code="unknown_sku")
     try:
         with transaction.atomic():
             number = PartnerPartNumber.objects.create(partner_org=partner_org, partner_sku=partner_sku, product=product)
     except IntegrityError as exc:
         raise Conflict(
-            f"{partner_sku} is already mapped for {partner_org.name}.", code="duplicate_partner_sku"
+            _("%(sku)s is already mapped for %(partner)s.") % {"sku": partner_sku, "partner": partner_org.name},
+            code="duplicate_partner_sku",
         ) from exc
     record(
         action="pos_part_number.create",

@@ -13,6 +13,8 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 from python_calamine import CalamineWorkbook
 
@@ -63,28 +65,33 @@ def _sniff_delimiter(first_line):
 
 def _check_header(header):
     if not header or not any(h.strip() for h in header):
-        raise FileUnreadable("no_header", "The file's first line must name the columns.")
+        raise FileUnreadable("no_header", _("The file's first line must name the columns."))
     if len(header) > MAX_COLUMNS:
-        raise FileUnreadable("too_many_columns", f"The file has {len(header)} columns; at most {MAX_COLUMNS} are read.")
+        message = _("The file has %(count)d columns; at most %(max)d are read.") % {
+            "count": len(header),
+            "max": MAX_COLUMNS,
+        }
+        raise FileUnreadable("too_many_columns", message)
     return [h.strip() for h in header]
 
 
 def detect_csv(handle):
     raw = handle.read(SAMPLE_BYTES)
     if not raw.strip():
-        raise FileUnreadable("empty_file", "The file is empty.")
+        raise FileUnreadable("empty_file", _("The file is empty."))
     text, encoding = _sample_text(raw)
     first_newline = text.find("\n")
     if first_newline < 0 and len(raw) == SAMPLE_BYTES:
-        raise FileUnreadable("line_too_long", "The first line is longer than the file's first 256 KB.")
+        raise FileUnreadable("line_too_long", _("The first line is longer than the file's first 256 KB."))
     first_line = text[: first_newline if first_newline >= 0 else len(text)]
     delimiter = _sniff_delimiter(first_line)
     rows = csv.reader(io.StringIO(text), delimiter=delimiter)
     try:
         header = _check_header(next(rows, []))
-        preview = [row for _, row in zip(range(10), rows, strict=False)]
+        preview = [row for _index, row in zip(range(10), rows, strict=False)]
     except csv.Error as exc:
-        raise FileUnreadable("malformed_csv", f"The file is not readable as CSV: {exc}.") from exc
+        message = _("The file is not readable as CSV: %(error)s.") % {"error": exc}
+        raise FileUnreadable("malformed_csv", message) from exc
     if len(raw) == SAMPLE_BYTES and preview:
         preview = preview[:-1]  # the last sampled row may be cut
     return Layout("csv", header, encoding, delimiter, preview)
@@ -105,8 +112,11 @@ def _cell_text(value):
 def _unreadable_workbook(exc):
     return FileUnreadable(
         "unreadable_workbook",
-        f"The workbook cannot be read ({exc.__class__.__name__}: {exc}). "
-        "Save it again from Excel or LibreOffice, or export the report as CSV.",
+        _(
+            "The workbook cannot be read (%(error)s). "
+            "Save it again from Excel or LibreOffice, or export the report as CSV."
+        )
+        % {"error": f"{exc.__class__.__name__}: {exc}"},
     )
 
 
@@ -162,7 +172,11 @@ def _bounded_lines(text_stream):
             return
         number += 1
         if len(line) > MAX_LINE_CHARS:
-            raise FileUnreadable("line_too_long", f"Line {number} is longer than {MAX_LINE_CHARS:,} characters.")
+            message = _("Line %(line)d is longer than %(max)s characters.") % {
+                "line": number,
+                "max": number_format(MAX_LINE_CHARS, force_grouping=True),
+            }
+            raise FileUnreadable("line_too_long", message)
         if "\x00" in line:
             raise nul_character(number)
         yield line
@@ -172,7 +186,8 @@ def nul_character(line_number):
     """A NUL character: binary data, which no report carries as text (and PostgreSQL cannot store in text)."""
     return FileUnreadable(
         "nul_character",
-        f"Line {line_number} holds a NUL character: binary data, not text. Export the report again from its source.",
+        _("Line %(line)s holds a NUL character: binary data, not text. Export the report again from its source.")
+        % {"line": line_number},
     )
 
 
@@ -207,10 +222,13 @@ def csv_rows(binary_handle, layout):
         line = _first_undecodable_line(binary_handle, layout.encoding)
         raise FileUnreadable(
             "mixed_encoding",
-            f"Line {line} is not {layout.encoding} text: it mixes encodings. Save it again as UTF-8.",
+            _("Line %(line)d is not %(encoding)s text: it mixes encodings. Save it again as UTF-8.")
+            % {"line": line, "encoding": layout.encoding},
         ) from exc
     except csv.Error as exc:
-        raise FileUnreadable("malformed_csv", f"Line {reader.line_num}: {exc}.") from exc
+        raise FileUnreadable(
+            "malformed_csv", _("Line %(line)d: %(error)s.") % {"line": reader.line_num, "error": exc}
+        ) from exc
 
 
 def _fits_in_memory(handle):
@@ -237,7 +255,7 @@ def _fits_in_memory(handle):
 def _calamine_rows(handle):
     workbook = CalamineWorkbook.from_filelike(handle)
     if not workbook.sheet_names:
-        raise FileUnreadable("empty_file", "The workbook has no sheet.")
+        raise FileUnreadable("empty_file", _("The workbook has no sheet."))
     yield from workbook.get_sheet_by_index(0).iter_rows()
 
 
@@ -245,7 +263,7 @@ def _openpyxl_rows(handle):
     workbook = load_workbook(handle, read_only=True, data_only=True)
     try:
         if not workbook.worksheets:
-            raise FileUnreadable("empty_file", "The workbook has no sheet.")
+            raise FileUnreadable("empty_file", _("The workbook has no sheet."))
         yield from workbook.worksheets[0].iter_rows(values_only=True, max_col=MAX_COLUMNS + 1)
     finally:
         workbook.close()

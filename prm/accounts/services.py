@@ -10,6 +10,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
 from prm.accounts.models import (
     PARTNER_ROLES,
@@ -41,6 +43,12 @@ from prm.workflow import Transition, Workflow
 
 PARTNER_ORG_FIELDS = ["name", "partner_type", "country", "status", "channel_manager"]
 PARTNER_ORG_DETAILS = [f for f in PARTNER_ORG_FIELDS if f != "status"]  # a status changes through its workflow
+INVITATION_STATUS_WORDS = {  # Invitation.status, in "This invitation is …"
+    "open": pgettext_lazy("invitation", "open"),
+    "accepted": pgettext_lazy("invitation", "accepted"),
+    "revoked": pgettext_lazy("invitation", "revoked"),
+    "expired": pgettext_lazy("invitation", "expired"),
+}
 
 
 def _token_hash(token):
@@ -57,7 +65,10 @@ def invitation_token(invitation):
 def validate_country(code):
     code = (code or "").strip().upper()
     if pycountry.countries.get(alpha_2=code) is None:
-        raise DomainError(f"{code or 'An empty value'} is not an ISO 3166 country code.", code="invalid_country")
+        raise DomainError(
+            _("%(code)s is not an ISO 3166 country code.") % {"code": code or _("An empty value")},
+            code="invalid_country",
+        )
     return code
 
 
@@ -87,7 +98,9 @@ def user_create(*, email, password=None, full_name=""):
         with transaction.atomic():
             user = User.objects.create_user(email=email, password=password, full_name=full_name)
     except IntegrityError as exc:
-        raise Conflict(f"{email} has an account already: sign in with it.", code="account_exists") from exc
+        raise Conflict(
+            _("%(email)s has an account already: sign in with it.") % {"email": email}, code="account_exists"
+        ) from exc
     EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
     return user
 
@@ -97,12 +110,14 @@ def membership_create(*, user, role, actor, partner_org=None):
     """Give `user` a role in this portal. Not a use case of its own: the callers authorised it already (an
     accepted invitation, the operator creating a tenant, a seeder); `actor` is the user recorded in the audit."""
     if role in PARTNER_ROLES and partner_org is None:
-        raise DomainError("A partner role needs a partner organisation.", code="partner_org_required")
+        raise DomainError(_("A partner role needs a partner organisation."), code="partner_org_required")
     if role in VENDOR_ROLES and partner_org is not None:
-        raise DomainError("Vendor roles do not belong to a partner organisation.", code="unexpected_partner_org")
+        raise DomainError(_("Vendor roles do not belong to a partner organisation."), code="unexpected_partner_org")
     existing = Membership.objects.filter(user=user).first()
     if existing is not None and existing.is_active:
-        raise Conflict(f"{user.email} is already a member of this portal.", code="already_member")
+        raise Conflict(
+            _("%(email)s is already a member of this portal.") % {"email": user.email}, code="already_member"
+        )
     if existing is not None:
         before = snapshot(existing, ["role", "partner_org", "is_active"])
         existing.role, existing.partner_org, existing.is_active = role, partner_org, True
@@ -128,14 +143,14 @@ def membership_create(*, user, role, actor, partner_org=None):
 @transaction.atomic
 def membership_deactivate(*, membership, actor_membership, reason):
     """Revoke a person's access to this portal (their records stay). The last vendor admin stays."""
-    require(can_manage_membership(actor_membership, membership), "You may not remove this person's access.")
+    require(can_manage_membership(actor_membership, membership), _("You may not remove this person's access."))
     actor = actor_membership.user
     if not (reason or "").strip():
-        raise DomainError("Say why this access is removed.", code="reason_required")
+        raise DomainError(_("Say why this access is removed."), code="reason_required")
     if membership.role == Role.VENDOR_ADMIN:
         others = Membership.objects.filter(role=Role.VENDOR_ADMIN, is_active=True).exclude(pk=membership.pk)
         if not others.select_for_update().exists():
-            raise DomainError("The portal must keep at least one active vendor admin.", code="last_admin")
+            raise DomainError(_("The portal must keep at least one active vendor admin."), code="last_admin")
     before = snapshot(membership, ["is_active"])
     membership.is_active = False
     membership.save(update_fields=["is_active"])
@@ -154,11 +169,11 @@ def membership_deactivate(*, membership, actor_membership, reason):
 @transaction.atomic
 def user_update_profile(*, actor_membership, full_name):
     """The signed-in member changes their own name (the user row is shared by every portal they belong to)."""
-    require(is_member(actor_membership), "Only members of this portal edit their profile here.")
+    require(is_member(actor_membership), _("Only members of this portal edit their profile here."))
     full_name = (full_name or "").strip()
     refuse_control_characters(full_name=full_name)
     if len(full_name) > User._meta.get_field("full_name").max_length:
-        raise DomainError("A name has at most 150 characters.", code="name_too_long")
+        raise DomainError(_("A name has at most 150 characters."), code="name_too_long")
     user = actor_membership.user
     before = snapshot(user, ["full_name"])
     user.full_name = full_name
@@ -173,7 +188,8 @@ def user_update_profile(*, actor_membership, full_name):
 def _check_manager(manager):
     if manager is not None and not can_be_channel_manager(manager):
         raise DomainError(
-            "The channel manager must be an active channel manager or vendor admin.", code="invalid_channel_manager"
+            _("The channel manager must be an active channel manager or vendor admin."),
+            code="invalid_channel_manager",
         )
 
 
@@ -190,7 +206,7 @@ def _notify_manager(org, manager):
 def _require_partner_org_manager(actor_membership):
     require(
         can_manage_partner_orgs(actor_membership),
-        "Only vendor admins and channel managers manage partner organisations.",
+        _("Only vendor admins and channel managers manage partner organisations."),
     )
 
 
@@ -201,12 +217,12 @@ def partner_org_create(
     _require_partner_org_manager(actor_membership)
     name = (name or "").strip()
     if not name:
-        raise DomainError("A partner organisation needs a name.", code="name_required")
+        raise DomainError(_("A partner organisation needs a name."), code="name_required")
     refuse_control_characters(name=name)
     if partner_type not in PartnerOrg.Type.values:
-        raise DomainError(f"{partner_type!r} is not a partner type.", code="invalid_partner_type")
+        raise DomainError(_("'%(type)s' is not a partner type.") % {"type": partner_type}, code="invalid_partner_type")
     if status not in PartnerOrg.Status.values:
-        raise DomainError(f"{status!r} is not a status.", code="invalid_status")
+        raise DomainError(_("'%(status)s' is not a status.") % {"status": status}, code="invalid_status")
     _check_manager(channel_manager)
     try:
         with transaction.atomic():
@@ -219,7 +235,8 @@ def partner_org_create(
                 status=status,
             )
     except IntegrityError as exc:
-        raise Conflict(f"A partner organisation named {name!r} exists already.", code="duplicate_name") from exc
+        message = _("A partner organisation named '%(name)s' exists already.") % {"name": name}
+        raise Conflict(message, code="duplicate_name") from exc
     record(action="partner_org.create", actor=actor_membership.user, obj=org, after=snapshot(org, PARTNER_ORG_FIELDS))
     _notify_manager(org, channel_manager)
     return org
@@ -230,16 +247,20 @@ def partner_org_update(*, org, actor_membership, reason="", **changes):
     """Change a partner organisation's fields. A new `status` goes through `partner_org_change_status` (its
     workflow, with the same reason); the other fields are saved and audited together."""
     _require_partner_org_manager(actor_membership)
-    require(is_in_scope(actor_membership, org), "This partner organisation is outside your territories.")
+    require(is_in_scope(actor_membership, org), _("This partner organisation is outside your territories."))
     unknown = set(changes) - set(PARTNER_ORG_FIELDS)
     if unknown:
-        raise DomainError(f"Not an editable field: {', '.join(sorted(unknown))}", code="invalid_field")
+        raise DomainError(
+            _("Not an editable field: %(fields)s") % {"fields": ", ".join(sorted(unknown))}, code="invalid_field"
+        )
     if "country" in changes:
         changes["country"] = validate_country(changes["country"])
     if "partner_type" in changes and changes["partner_type"] not in PartnerOrg.Type.values:
-        raise DomainError(f"{changes['partner_type']!r} is not a partner type.", code="invalid_partner_type")
+        raise DomainError(
+            _("'%(type)s' is not a partner type.") % {"type": changes["partner_type"]}, code="invalid_partner_type"
+        )
     if "name" in changes and not (changes["name"] or "").strip():
-        raise DomainError("A partner organisation needs a name.", code="name_required")
+        raise DomainError(_("A partner organisation needs a name."), code="name_required")
     refuse_control_characters(name=changes.get("name"))
     new_manager = changes.get("channel_manager", org.channel_manager)
     _check_manager(new_manager)
@@ -258,7 +279,8 @@ def partner_org_update(*, org, actor_membership, reason="", **changes):
         with transaction.atomic():
             org.save(update_fields=list(changes))
     except IntegrityError as exc:
-        raise Conflict(f"A partner organisation named {org.name!r} exists already.", code="duplicate_name") from exc
+        message = _("A partner organisation named '%(name)s' exists already.") % {"name": org.name}
+        raise Conflict(message, code="duplicate_name") from exc
     record(
         action="partner_org.update",
         actor=actor_membership.user,
@@ -298,7 +320,7 @@ PARTNER_ORG_STATUS = Workflow(
 def partner_org_change_status(*, actor_membership, org, to, reason=""):
     """Deactivate (a reason is required) or reactivate a partner organisation, through its workflow."""
     if to not in PartnerOrg.Status.values:
-        raise DomainError(f"{to!r} is not a status.", code="invalid_status")
+        raise DomainError(_("'%(status)s' is not a status.") % {"status": to}, code="invalid_status")
     return PARTNER_ORG_STATUS.move(obj=org, to=to, actor_membership=actor_membership, reason=reason)
 
 
@@ -313,19 +335,20 @@ def invitation_create(*, actor_membership, email, role, partner_org=None):
 
     email = (email or "").strip().lower()
     if "@" not in email:
-        raise DomainError("Enter a valid e-mail address.", code="invalid_email")
+        raise DomainError(_("Enter a valid e-mail address."), code="invalid_email")
     if role not in Role.values:
-        raise DomainError(f"{role!r} is not a role.", code="invalid_role")
+        raise DomainError(_("'%(role)s' is not a role.") % {"role": role}, code="invalid_role")
     partner_org = partner_org or actor_membership.partner_org
     if role in PARTNER_ROLES and partner_org is None:
-        raise DomainError("A partner role needs a partner organisation.", code="partner_org_required")
+        raise DomainError(_("A partner role needs a partner organisation."), code="partner_org_required")
     if role in VENDOR_ROLES:
         partner_org = None
     require(
-        can_invite(actor_membership, role=role, partner_org=partner_org), "You may not invite someone with this role."
+        can_invite(actor_membership, role=role, partner_org=partner_org),
+        _("You may not invite someone with this role."),
     )
     if Membership.objects.filter(user__email=email, is_active=True).exists():
-        raise Conflict(f"{email} is already a member of this portal.", code="already_member")
+        raise Conflict(_("%(email)s is already a member of this portal.") % {"email": email}, code="already_member")
     # An expired invitation is not open any more, but the one-open-invitation index still counts it (it cannot
     # know the time): close it as superseded, or nobody could ever be invited again at this address.
     now = timezone.now()
@@ -348,7 +371,9 @@ def invitation_create(*, actor_membership, email, role, partner_org=None):
         with transaction.atomic():
             invitation.save(force_insert=True)
     except IntegrityError as exc:
-        raise Conflict(f"{email} has an open invitation already.", code="already_invited") from exc
+        raise Conflict(
+            _("%(email)s has an open invitation already.") % {"email": email}, code="already_invited"
+        ) from exc
     record(
         action="invitation.create",
         actor=actor_membership.user,
@@ -365,10 +390,14 @@ def invitation_revoke(*, invitation, actor_membership):
     """Whoever may send an invitation like this one may withdraw it."""
     require(
         can_invite(actor_membership, role=invitation.role, partner_org=invitation.partner_org),
-        "You may not withdraw this invitation.",
+        _("You may not withdraw this invitation."),
     )
     if invitation.status != "open":
-        raise Conflict(f"This invitation is {invitation.status} and cannot be revoked.", code="not_open")
+        raise Conflict(
+            _("This invitation is %(status)s and cannot be revoked.")
+            % {"status": INVITATION_STATUS_WORDS[invitation.status]},
+            code="not_open",
+        )
     invitation.revoked_at = timezone.now()
     invitation.save(update_fields=["revoked_at"])
     record(action="invitation.revoke", actor=actor_membership.user, obj=invitation)
@@ -390,13 +419,16 @@ def invitation_accept(*, invitation, user=None, password=None, full_name=""):
     Tells the inviter."""
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.status != "open":
-        raise DomainError(f"This invitation is {invitation.status}.", code=f"invitation_{invitation.status}")
+        raise DomainError(
+            _("This invitation is %(status)s.") % {"status": INVITATION_STATUS_WORDS[invitation.status]},
+            code=f"invitation_{invitation.status}",
+        )
     if user is None:
         if not password:
-            raise DomainError("Enter a password.", code="password_required")
+            raise DomainError(_("Enter a password."), code="password_required")
         user = user_create(email=invitation.email, password=password, full_name=full_name)
     elif user.email.lower() != invitation.email:
-        raise DomainError("This invitation was sent to another e-mail address.", code="wrong_user", status=403)
+        raise DomainError(_("This invitation was sent to another e-mail address."), code="wrong_user", status=403)
     membership = membership_create(user=user, role=invitation.role, partner_org=invitation.partner_org, actor=user)
     invitation.accepted_at = timezone.now()
     invitation.save(update_fields=["accepted_at"])
@@ -443,10 +475,10 @@ def api_token_create(*, user, name):
     """Create a personal API token. Returns (token, key); the key is shown once and never stored."""
     name = (name or "").strip()
     if not name:
-        raise DomainError("Give the token a name, e.g. the system that will use it.", code="name_required")
+        raise DomainError(_("Give the token a name, e.g. the system that will use it."), code="name_required")
     refuse_control_characters(name=name)
     if len(name) > 100:
-        raise DomainError("Token names have at most 100 characters.", code="name_too_long")
+        raise DomainError(_("Token names have at most 100 characters."), code="name_too_long")
     key = f"prm_{secrets.token_urlsafe(30)}"
     token = ApiToken.objects.create(user=user, name=name, key_prefix=key[:10], key_hash=hash_key(key))
     record(action="api_token.create", actor=user, obj=token)

@@ -33,28 +33,44 @@ def _clean(values, given):
     """Check a cadence's fields (`values`, every field) and clear the schedule fields of other frequencies
     (refused when the caller `given` one of them explicitly)."""
     if not is_report_kind(values["report_kind"]):
-        raise DomainError(f"{values['report_kind']!r} is not a report kind.", code="unknown_report_kind")
+        raise DomainError(
+            _("'%(kind)s' is not a report kind.") % {"kind": values["report_kind"]}, code="unknown_report_kind"
+        )
     if (values["partner_org"] is None) == (not values["partner_type"]):
         raise DomainError(
-            "A cadence is for one partner organisation or for one partner type, not both or neither.",
+            _("A cadence is for one partner organisation or for one partner type, not both or neither."),
             code="cadence_target",
         )
     if values["partner_type"] and values["partner_type"] not in PartnerOrg.Type.values:
-        raise DomainError(f"{values['partner_type']!r} is not a partner type.", code="invalid_partner_type")
+        raise DomainError(
+            _("'%(type)s' is not a partner type.") % {"type": values["partner_type"]}, code="invalid_partner_type"
+        )
     if values["frequency"] not in SCHEDULE_FIELDS:
-        raise DomainError(f"{values['frequency']!r} is not a frequency.", code="invalid_frequency")
+        raise DomainError(
+            _("'%(frequency)s' is not a frequency.") % {"frequency": values["frequency"]}, code="invalid_frequency"
+        )
     field, low, high = SCHEDULE_FIELDS[values["frequency"]]
+    frequency = str(ReportingCadence.Frequency(values["frequency"]).label).lower()
     for other, *_bounds in SCHEDULE_FIELDS.values():
         if other == field:
             continue
         if other in given:
-            raise DomainError(f"A {values['frequency']} cadence has no {other}.", code="field_not_for_frequency")
+            raise DomainError(
+                _("A %(frequency)s cadence has no %(field)s.") % {"frequency": frequency, "field": other},
+                code="field_not_for_frequency",
+            )
         values[other] = None
     value = values[field]
     if value is None:
-        raise DomainError(f"A {values['frequency']} cadence needs its {field}.", code="schedule_required")
+        raise DomainError(
+            _("A %(frequency)s cadence needs its %(field)s.") % {"frequency": frequency, "field": field},
+            code="schedule_required",
+        )
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        raise DomainError(f"{field} is a whole number from {low} to {high}.", code="schedule_out_of_range")
+        raise DomainError(
+            _("%(field)s is a whole number from %(low)d to %(high)d.") % {"field": field, "low": low, "high": high},
+            code="schedule_out_of_range",
+        )
     return values
 
 
@@ -65,7 +81,9 @@ def _save(cadence):
     except IntegrityError as exc:
         target = cadence.partner_org.name if cadence.partner_org_id else cadence.get_partner_type_display()
         raise Conflict(
-            f"{target} has a cadence for {cadence.get_report_kind_display()} already.", code="duplicate_cadence"
+            _("%(target)s has a cadence for %(kind)s already.")
+            % {"target": target, "kind": cadence.get_report_kind_display()},
+            code="duplicate_cadence",
         ) from exc
 
 
@@ -104,7 +122,9 @@ def cadence_update(*, actor_membership, cadence, **changes):
     _require_configurer(actor_membership)
     unknown = set(changes) - set(CADENCE_FIELDS)
     if unknown:
-        raise DomainError(f"Not a cadence field: {', '.join(sorted(unknown))}", code="invalid_field")
+        raise DomainError(
+            _("Not a cadence field: %(fields)s") % {"fields": ", ".join(sorted(unknown))}, code="invalid_field"
+        )
     before = snapshot(cadence, CADENCE_FIELDS)
     current = {field: getattr(cadence, field) for field in CADENCE_FIELDS}
     given = {k for k, v in changes.items() if v is not None}

@@ -4,6 +4,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
+from django.utils.translation import gettext as _
 
 from prm.accounts.permissions import can_manage_catalog, require
 from prm.audit.services import record, snapshot
@@ -23,19 +24,19 @@ FALSE_WORDS = {"0", "false", "no", "n", "inactive"}
 
 
 def _require_catalog_manager(actor_membership):
-    require(can_manage_catalog(actor_membership), "Only vendor admins change the catalogue.")
+    require(can_manage_catalog(actor_membership), _("Only vendor admins change the catalogue."))
 
 
 def _clean_product(sku, name, family):
     sku, name, family = (sku or "").strip(), (name or "").strip(), (family or "").strip()
     if not sku:
-        raise DomainError("A product needs a SKU.", code="sku_required")
+        raise DomainError(_("A product needs a SKU."), code="sku_required")
     if len(sku) > 64:
-        raise DomainError("A SKU has at most 64 characters.", code="sku_too_long")
+        raise DomainError(_("A SKU has at most 64 characters."), code="sku_too_long")
     if not name:
-        raise DomainError("A product needs a name.", code="name_required")
+        raise DomainError(_("A product needs a name."), code="name_required")
     if len(name) > 200 or len(family) > 100:
-        raise DomainError("Name (200) or family (100) is too long.", code="too_long")
+        raise DomainError(_("Name (200) or family (100) is too long."), code="too_long")
     refuse_control_characters(name=name, family=family)
     return sku, name, family
 
@@ -48,7 +49,7 @@ def product_create(*, actor_membership, sku, name, family="", active=True):
         with transaction.atomic():
             product = Product.objects.create(sku=sku, name=name, family=family, active=active)
     except IntegrityError as exc:
-        raise Conflict(f"SKU {sku} exists already.", code="duplicate_sku") from exc
+        raise Conflict(_("SKU %(sku)s exists already.") % {"sku": sku}, code="duplicate_sku") from exc
     record(action="product.create", actor=actor_membership.user, obj=product, after=snapshot(product, PRODUCT_FIELDS))
     return product
 
@@ -58,7 +59,9 @@ def product_update(*, product, actor_membership, **changes):
     _require_catalog_manager(actor_membership)
     unknown = set(changes) - set(PRODUCT_FIELDS)
     if unknown:
-        raise DomainError(f"Not an editable field: {', '.join(sorted(unknown))}", code="invalid_field")
+        raise DomainError(
+            _("Not an editable field: %(fields)s") % {"fields": ", ".join(sorted(unknown))}, code="invalid_field"
+        )
     before = snapshot(product, PRODUCT_FIELDS)
     merged = {**before, **changes}
     product.sku, product.name, product.family = _clean_product(merged["sku"], merged["name"], merged["family"])
@@ -67,7 +70,7 @@ def product_update(*, product, actor_membership, **changes):
         with transaction.atomic():
             product.save()
     except IntegrityError as exc:
-        raise Conflict(f"SKU {product.sku} exists already.", code="duplicate_sku") from exc
+        raise Conflict(_("SKU %(sku)s exists already.") % {"sku": product.sku}, code="duplicate_sku") from exc
     record(
         action="product.update",
         actor=actor_membership.user,
@@ -84,7 +87,7 @@ def _parse_active(value):
         return True
     if word in FALSE_WORDS:
         return False
-    raise DomainError(f"active must be yes/no, got {value!r}", code="invalid_active")
+    raise DomainError(_("active must be yes/no, got '%(value)s'") % {"value": value}, code="invalid_active")
 
 
 def _decode(raw):
@@ -93,7 +96,7 @@ def _decode(raw):
             return raw.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise DomainError("The file is neither UTF-8 nor Windows-1252 text.", code="invalid_encoding")
+    raise DomainError(_("The file is neither UTF-8 nor Windows-1252 text."), code="invalid_encoding")
 
 
 @transaction.atomic
@@ -134,35 +137,38 @@ def _parse_rows(raw):
     missing = {"sku", "name"} - set(header)
     if missing:
         raise DomainError(
-            f"The header must name the columns sku and name (missing: {', '.join(sorted(missing))}).",
+            _("The header must name the columns sku and name (missing: %(columns)s).")
+            % {"columns": ", ".join(sorted(missing))},
             code="invalid_header",
         )
     reader.fieldnames = header
     rows, errors, seen = [], [], set()
     for line_number, row in enumerate(reader, start=2):
         if line_number - 1 > CSV_MAX_ROWS:
-            raise DomainError(f"At most {CSV_MAX_ROWS} products per file.", code="too_many_rows")
+            raise DomainError(_("At most %(max)d products per file.") % {"max": CSV_MAX_ROWS}, code="too_many_rows")
         try:
             sku, name, family = _clean_product(row.get("sku"), row.get("name"), row.get("family"))
             active = _parse_active(row.get("active"))
         except DomainError as exc:
-            errors.append(f"line {line_number}: {exc.message}")
+            errors.append(_("line %(line)d: %(error)s") % {"line": line_number, "error": exc.message})
             continue
         if sku.lower() in seen:
-            errors.append(f"line {line_number}: SKU {sku} appears twice in the file")
+            errors.append(_("line %(line)d: SKU %(sku)s appears twice in the file") % {"line": line_number, "sku": sku})
             continue
         seen.add(sku.lower())
         rows.append((sku, name, family, active))
     if errors:
-        shown = "; ".join(errors[:20]) + (f"; and {len(errors) - 20} more" if len(errors) > 20 else "")
-        raise DomainError(f"Nothing was imported. {shown}", code="invalid_rows")
+        shown = "; ".join(errors[:20])
+        if len(errors) > 20:
+            shown += _("; and %(count)d more") % {"count": len(errors) - 20}
+        raise DomainError(_("Nothing was imported. %(errors)s") % {"errors": shown}, code="invalid_rows")
     if not rows:
-        raise DomainError("The file has no product lines.", code="empty_file")
+        raise DomainError(_("The file has no product lines."), code="empty_file")
     return rows
 
 
 def _import_rows(rows):
-    wanted = [sku.lower() for sku, *_ in rows]
+    wanted = [sku.lower() for sku, *_fields in rows]
     existing = {p.sku.lower(): p for p in Product.objects.annotate(sku_ci=Lower("sku")).filter(sku_ci__in=wanted)}
     to_create, to_update = [], []
     for sku, name, family, active in rows:
@@ -182,13 +188,14 @@ def price_list_create(*, actor_membership, name, currency):
     _require_catalog_manager(actor_membership)
     name = (name or "").strip()
     if not name:
-        raise DomainError("A price list needs a name.", code="name_required")
+        raise DomainError(_("A price list needs a name."), code="name_required")
     refuse_control_characters(name=name)
     try:
         with transaction.atomic():
             price_list = PriceList.objects.create(name=name, currency=validate_currency(currency))
     except IntegrityError as exc:
-        raise Conflict(f"A price list named {name!r} exists already.", code="duplicate_name") from exc
+        message = _("A price list named '%(name)s' exists already.") % {"name": name}
+        raise Conflict(message, code="duplicate_name") from exc
     record(
         action="price_list.create",
         actor=actor_membership.user,
@@ -205,17 +212,21 @@ def price_set(*, actor_membership, product, price_list, amount, valid_from):
     try:
         amount = Decimal(str(amount))
     except InvalidOperation as exc:
-        raise DomainError(f"{amount!r} is not an amount.", code="invalid_amount") from exc
+        raise DomainError(_("'%(amount)s' is not an amount.") % {"amount": amount}, code="invalid_amount") from exc
     if not amount.is_finite() or amount < 0:
-        raise DomainError("A price is a positive amount.", code="invalid_amount")
+        raise DomainError(_("A price is a positive amount."), code="invalid_amount")
     if amount != amount.quantize(Decimal("0.0001")) or amount >= Decimal("1e10"):
-        raise DomainError("A price has at most 10 digits before and 4 after the decimal point.", code="invalid_amount")
+        raise DomainError(
+            _("A price has at most 10 digits before and 4 after the decimal point."), code="invalid_amount"
+        )
     try:
         with transaction.atomic():
             price = Price.objects.create(product=product, price_list=price_list, amount=amount, valid_from=valid_from)
     except IntegrityError as exc:
         raise Conflict(
-            f"{product.sku} already has a price on {price_list.name} from {valid_from}.", code="duplicate_price"
+            _("%(sku)s already has a price on %(price_list)s from %(date)s.")
+            % {"sku": product.sku, "price_list": price_list.name, "date": valid_from},
+            code="duplicate_price",
         ) from exc
     record(
         action="price.create",

@@ -22,7 +22,7 @@ from prm.audit.services import record
 from prm.files.services import stored_file_create
 from prm.files.validation import UploadRejected, sniff
 from prm.ledger.fx import RATE_EXPONENT
-from prm.ledger.models import FxRate
+from prm.ledger.models import FxRate, FxRateSource
 from prm.ledger.signals import fx_rates_changed
 from prm.services import Conflict, DomainError
 from prm.tenancy.services import validate_currency
@@ -35,8 +35,7 @@ RATE_FIELD = FxRate._meta.get_field("rate")
 RATE_MAX_WHOLE_DIGITS = RATE_FIELD.max_digits - RATE_FIELD.decimal_places
 
 
-class Source:
-    MANUAL, CSV, API = "manual", "csv upload", "api"
+Source = FxRateSource  # the sources this module's callers name
 
 
 @dataclass

@@ -9,6 +9,14 @@ from prm.tenancy.fields import TenantForeignKey
 from prm.tenancy.models import TenantModel
 
 
+class FxRateSource(models.TextChoices):
+    """How a rate came in (FxRate.source, a plain text field: other values are shown as they are)."""
+
+    MANUAL = "manual", _("manual")
+    CSV = "csv upload", _("CSV upload")
+    API = "api", _("API")
+
+
 class FxRate(TenantModel):
     """1 unit of `base_currency` is worth `rate` units of `quote_currency` from `valid_from` until the pair's
     next rate. Never edited in place: a new dated row keeps the history that past conversions used."""
@@ -17,7 +25,7 @@ class FxRate(TenantModel):
     quote_currency = models.CharField(_("to currency"), max_length=3, help_text=_("ISO 4217 code"))
     rate = models.DecimalField(_("rate"), max_digits=20, decimal_places=10)
     valid_from = models.DateField(_("valid from"))
-    source = models.CharField(_("source"), max_length=100, blank=True)  # "manual", "csv upload", "api", …
+    source = models.CharField(_("source"), max_length=100, blank=True)  # FxRateSource, or any other text
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", db_index=False
     )
@@ -37,6 +45,10 @@ class FxRate(TenantModel):
 
     def __str__(self):
         return f"1 {self.base_currency} = {self.rate} {self.quote_currency} from {self.valid_from}"
+
+    def get_source_display(self):
+        """The source's label (FxRateSource), or the source as stored when it is another text."""
+        return FxRateSource(self.source).label if self.source in FxRateSource.values else self.source
 
 
 # --- the partner-payment ledger (docs/architecture.md, "The partner-payment ledger") ---------------------------

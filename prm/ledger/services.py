@@ -234,6 +234,10 @@ def _checked_amount(amount):
     return amount
 
 
+def _bucket_label(bucket):
+    return Bucket(bucket).label if bucket in Bucket.values else bucket
+
+
 def _check_posting(*, kind, currency, move, payment_reference):
     if kind not in Kind.values:
         raise DomainError(_("%(kind)s is not a kind of ledger posting.") % {"kind": kind}, code="invalid_kind")
@@ -241,7 +245,9 @@ def _check_posting(*, kind, currency, move, payment_reference):
         raise DomainError(_("%(code)s is not an ISO 4217 currency.") % {"code": currency}, code="invalid_currency")
     if move not in MOVES:
         raise DomainError(
-            _("Money does not move from %(from)s to %(to)s.") % {"from": move[0], "to": move[1]}, code="invalid_move"
+            _("Money does not move from %(from)s to %(to)s.")
+            % {"from": _bucket_label(move[0]), "to": _bucket_label(move[1])},
+            code="invalid_move",
         )
     if move[1] == Bucket.PAID and not payment_reference.strip():
         raise DomainError(_("A payment needs its payment reference."), code="payment_reference_required")

@@ -4,6 +4,7 @@ import pycountry
 from django.conf import settings
 from django.db import transaction
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from prm.accounts.permissions import can_configure_tenant, require
 from prm.audit.services import record, snapshot
@@ -25,7 +26,7 @@ FISCAL_CALENDAR_FIELDS = ["country", "fiscal_year_start_month"]
 
 def validate_currency(code):
     if pycountry.currencies.get(alpha_3=(code or "").upper()) is None:
-        raise DomainError(f"{code!r} is not an ISO 4217 currency code.", code="invalid_currency")
+        raise DomainError(_("'%(code)s' is not an ISO 4217 currency code.") % {"code": code}, code="invalid_currency")
     return code.upper()
 
 
@@ -83,14 +84,16 @@ def tenant_update_branding(*, tenant, actor_membership, logo_upload=None, **chan
     Raises ValidationError (per field), UploadRejected (logo) or DomainError. Audited with before/after."""
     require(
         can_configure_tenant(actor_membership) and actor_membership.tenant_id == tenant.pk,
-        "Only this portal's vendor admins change its branding.",
+        _("Only this portal's vendor admins change its branding."),
     )
     from prm.files.models import StoredFile
     from prm.files.services import stored_file_create
 
     unknown = set(changes) - set(BRANDING_FIELDS)
     if unknown:
-        raise DomainError(f"Not a branding field: {', '.join(sorted(unknown))}", code="invalid_field")
+        raise DomainError(
+            _("Not a branding field: %(fields)s") % {"fields": ", ".join(sorted(unknown))}, code="invalid_field"
+        )
     candidate = copy.copy(tenant)
     for field, value in changes.items():
         setattr(candidate, field, value)
@@ -124,7 +127,8 @@ def validate_fiscal_calendar(country, fiscal_year_start_month):
 
     if isinstance(fiscal_year_start_month, bool) or fiscal_year_start_month not in range(1, 13):
         raise DomainError(
-            f"A fiscal year starts in a month from 1 to 12, not {fiscal_year_start_month!r}.",
+            _("A fiscal year starts in a month from 1 to 12, not %(month)s.")
+            % {"month": repr(fiscal_year_start_month)},
             code="invalid_fiscal_year_start_month",
         )
     return validate_country(country), fiscal_year_start_month
@@ -137,7 +141,7 @@ def tenant_update_fiscal_calendar(*, tenant, actor_membership, country=None, fis
     stored). Audited with before/after."""
     require(
         can_configure_tenant(actor_membership) and actor_membership.tenant_id == tenant.pk,
-        "Only this portal's vendor admins change its fiscal calendar.",
+        _("Only this portal's vendor admins change its fiscal calendar."),
     )
     before = snapshot(tenant, FISCAL_CALENDAR_FIELDS)
     tenant.country, tenant.fiscal_year_start_month = validate_fiscal_calendar(

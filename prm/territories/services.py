@@ -4,6 +4,7 @@ limit that confines a staff member to their territories. Vendor admins only (`ca
 import re
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from prm.accounts.models import Role
 from prm.accounts.permissions import can_manage_territories, is_vendor_staff, require
@@ -21,7 +22,7 @@ EDITABLE_FIELDS = {"name", "code", "parent", "countries", "postcode_prefixes"}
 
 
 def _require_manager(actor_membership):
-    require(can_manage_territories(actor_membership), "Only vendor admins manage territories.")
+    require(can_manage_territories(actor_membership), _("Only vendor admins manage territories."))
 
 
 def _snapshot(territory, areas):
@@ -40,13 +41,13 @@ def _areas_of(territory):
 def _clean_name_and_code(name, code):
     name, code = (name or "").strip(), (code or "").strip()
     if not name:
-        raise DomainError("A territory needs a name.", code="name_required")
+        raise DomainError(_("A territory needs a name."), code="name_required")
     if len(name) > 100:
-        raise DomainError("A territory's name has at most 100 characters.", code="too_long")
+        raise DomainError(_("A territory's name has at most 100 characters."), code="too_long")
     refuse_control_characters(name=name)
     if not CODE_PATTERN.fullmatch(code):
         raise DomainError(
-            "A territory's code has 1 to 30 letters, digits or . _ & - (e.g. EMEA-DACH).", code="invalid_code"
+            _("A territory's code has 1 to 30 letters, digits or . _ & - (e.g. EMEA-DACH)."), code="invalid_code"
         )
     return name, code
 
@@ -60,24 +61,28 @@ def _clean_areas(countries, postcode_prefixes):
         country = (country or "").strip().upper()
         if country not in countries:
             raise DomainError(
-                f"Postcode prefixes for {country or 'no country'}: add the country to the territory first.",
+                _("Postcode prefixes for %(country)s: add the country to the territory first.")
+                % {"country": country or _("no country")},
                 code="postcode_prefix_without_country",
             )
         for prefix in given:
             normal = normalise_postcode(prefix)
             if not PREFIX_PATTERN.fullmatch(normal):
                 raise DomainError(
-                    f"{prefix!r} is not a postcode prefix (1 to 10 letters or digits).", code="invalid_postcode_prefix"
+                    _("'%(prefix)s' is not a postcode prefix (1 to 10 letters or digits).") % {"prefix": prefix},
+                    code="invalid_postcode_prefix",
                 )
             prefixes.setdefault(country, set()).add(normal)
     areas = [(country, prefix) for country in countries for prefix in sorted(prefixes.get(country, {""}))]
     if len(areas) > MAX_AREAS:
-        raise DomainError(f"A territory has at most {MAX_AREAS} countries and prefixes.", code="too_many_areas")
+        raise DomainError(
+            _("A territory has at most %(max)d countries and prefixes.") % {"max": MAX_AREAS}, code="too_many_areas"
+        )
     return areas
 
 
 def _area_label(country, prefix):
-    return f"{country} postcodes {prefix}…" if prefix else country
+    return _("%(country)s postcodes %(prefix)s…") % {"country": country, "prefix": prefix} if prefix else country
 
 
 def _store_areas(territory, areas):
@@ -91,14 +96,18 @@ def _store_areas(territory, areas):
     }
     for area in areas:
         if area in taken:
-            raise Conflict(f"{_area_label(*area)} belongs to the territory {taken[area]} already.", code="area_taken")
+            raise Conflict(
+                _("%(area)s belongs to the territory %(territory)s already.")
+                % {"area": _area_label(*area), "territory": taken[area]},
+                code="area_taken",
+            )
     try:
         with transaction.atomic():
             TerritoryRule.objects.bulk_create(
                 TerritoryRule(territory=territory, country=country, postcode_prefix=prefix) for country, prefix in areas
             )
     except IntegrityError as exc:  # taken by a concurrent change since the check above
-        raise Conflict("One of these areas was just given to another territory.", code="area_taken") from exc
+        raise Conflict(_("One of these areas was just given to another territory."), code="area_taken") from exc
 
 
 def _save(territory):
@@ -107,9 +116,10 @@ def _save(territory):
             territory.save()
     except IntegrityError as exc:
         if "territory_code_unique_per_tenant" in str(exc):
-            message = f"A territory with the code {territory.code!r} exists already."
+            message = _("A territory with the code '%(code)s' exists already.") % {"code": territory.code}
             raise Conflict(message, code="duplicate_code") from exc
-        raise Conflict(f"A territory named {territory.name!r} exists already.", code="duplicate_name") from exc
+        message = _("A territory named '%(name)s' exists already.") % {"name": territory.name}
+        raise Conflict(message, code="duplicate_name") from exc
 
 
 def _refuse_cycle(territory, parent):
@@ -119,7 +129,11 @@ def _refuse_cycle(territory, parent):
         return
     parents = dict(Territory.objects.select_for_update().values_list("id", "parent_id"))
     if parent.pk == territory.pk or territory.pk in ancestor_ids(parent.pk, parents):
-        raise DomainError(f"{parent} is {territory} or lies below it: that would make a cycle.", code="cycle")
+        raise DomainError(
+            _("%(parent)s is %(territory)s or lies below it: that would make a cycle.")
+            % {"parent": parent, "territory": territory},
+            code="cycle",
+        )
 
 
 @transaction.atomic
@@ -141,7 +155,9 @@ def territory_update(*, actor_membership, territory, **changes):
     _require_manager(actor_membership)
     unknown = set(changes) - EDITABLE_FIELDS
     if unknown:
-        raise DomainError(f"Not an editable field: {', '.join(sorted(unknown))}", code="invalid_field")
+        raise DomainError(
+            _("Not an editable field: %(fields)s") % {"fields": ", ".join(sorted(unknown))}, code="invalid_field"
+        )
     old_areas = _areas_of(territory)
     before = _snapshot(territory, old_areas)
     territory.name, territory.code = _clean_name_and_code(
@@ -176,7 +192,10 @@ def territory_delete(*, actor_membership, territory):
     """Delete a territory without territories below it; its areas and assignments go with it."""
     _require_manager(actor_membership)
     if Territory.objects.filter(parent=territory).exists():
-        raise Conflict(f"{territory} has territories below it: move or delete them first.", code="has_children")
+        raise Conflict(
+            _("%(territory)s has territories below it: move or delete them first.") % {"territory": territory},
+            code="has_children",
+        )
     record(
         action="territory.delete",
         actor=actor_membership.user,
@@ -196,7 +215,10 @@ def territory_assign_partner_org(*, actor_membership, territory, partner_org):
         with transaction.atomic():
             assignment = PartnerOrgTerritory.objects.create(territory=territory, partner_org=partner_org)
     except IntegrityError as exc:
-        raise Conflict(f"{partner_org} is in {territory} already.", code="already_assigned") from exc
+        raise Conflict(
+            _("%(member)s is in %(territory)s already.") % {"member": partner_org, "territory": territory},
+            code="already_assigned",
+        ) from exc
     record(
         action="territory.assign_partner_org",
         actor=actor_membership.user,
@@ -209,9 +231,12 @@ def territory_assign_partner_org(*, actor_membership, territory, partner_org):
 @transaction.atomic
 def territory_unassign_partner_org(*, actor_membership, territory, partner_org):
     _require_manager(actor_membership)
-    deleted, _ = PartnerOrgTerritory.objects.filter(territory=territory, partner_org=partner_org).delete()
+    deleted, _by_model = PartnerOrgTerritory.objects.filter(territory=territory, partner_org=partner_org).delete()
     if not deleted:
-        raise Conflict(f"{partner_org} is not in {territory}.", code="not_assigned")
+        raise Conflict(
+            _("%(member)s is not in %(territory)s.") % {"member": partner_org, "territory": territory},
+            code="not_assigned",
+        )
     record(
         action="territory.unassign_partner_org",
         actor=actor_membership.user,
@@ -222,7 +247,9 @@ def territory_unassign_partner_org(*, actor_membership, territory, partner_org):
 
 def _require_staff(membership):
     if not is_vendor_staff(membership):
-        raise DomainError(f"{membership} is not active vendor staff.", code="not_vendor_staff")
+        raise DomainError(
+            _("%(membership)s is not active vendor staff.") % {"membership": membership}, code="not_vendor_staff"
+        )
 
 
 @transaction.atomic
@@ -233,7 +260,10 @@ def territory_assign_staff(*, actor_membership, territory, membership):
         with transaction.atomic():
             assignment = StaffTerritory.objects.create(territory=territory, membership=membership)
     except IntegrityError as exc:
-        raise Conflict(f"{membership.user} is in {territory} already.", code="already_assigned") from exc
+        raise Conflict(
+            _("%(member)s is in %(territory)s already.") % {"member": membership.user, "territory": territory},
+            code="already_assigned",
+        ) from exc
     record(
         action="territory.assign_staff",
         actor=actor_membership.user,
@@ -246,9 +276,12 @@ def territory_assign_staff(*, actor_membership, territory, membership):
 @transaction.atomic
 def territory_unassign_staff(*, actor_membership, territory, membership):
     _require_manager(actor_membership)
-    deleted, _ = StaffTerritory.objects.filter(territory=territory, membership=membership).delete()
+    deleted, _by_model = StaffTerritory.objects.filter(territory=territory, membership=membership).delete()
     if not deleted:
-        raise Conflict(f"{membership.user} is not in {territory}.", code="not_assigned")
+        raise Conflict(
+            _("%(member)s is not in %(territory)s.") % {"member": membership.user, "territory": territory},
+            code="not_assigned",
+        )
     record(
         action="territory.unassign_staff",
         actor=actor_membership.user,
@@ -292,12 +325,14 @@ def territory_limit_create(*, actor_membership, membership):
     _require_manager(actor_membership)
     _require_staff(membership)
     if membership.role == Role.VENDOR_ADMIN:
-        raise DomainError("A vendor admin cannot be limited to territories.", code="admin_not_limited")
+        raise DomainError(_("A vendor admin cannot be limited to territories."), code="admin_not_limited")
     try:
         with transaction.atomic():
             limit = TerritoryLimit.objects.create(membership=membership)
     except IntegrityError as exc:
-        raise Conflict(f"{membership.user} is limited to their territories already.", code="already_limited") from exc
+        raise Conflict(
+            _("%(user)s is limited to their territories already.") % {"user": membership.user}, code="already_limited"
+        ) from exc
     record(
         action="territory_limit.create",
         actor=actor_membership.user,
