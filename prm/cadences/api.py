@@ -34,7 +34,10 @@ class CadenceSerializer(ModelSerializer):
         allow_null=True,
         help_text="quarterly: due this many days after each fiscal quarter ends.",
     )
-    next_due_date = serializers.SerializerMethodField()
+    next_due_date = serializers.SerializerMethodField(
+        help_text="The next due date, today or later; one on a weekend or a public holiday is moved to the next "
+        "business day (of the partner's country; the tenant's for a partner_type)."
+    )
 
     class Meta:
         model = ReportingCadence

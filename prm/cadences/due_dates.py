@@ -4,17 +4,22 @@ A due date is a plain date and means "by the end of that day". For a day `today`
 - `last_due_date(cadence, today)`: the latest due date that has passed (strictly before today);
 - `next_due_date(cadence, today)`: the earliest due date not yet passed (today or later: due today is not late).
 Monthly by day N is due on day N of every month, or its last day when the month is shorter (31 → 28 February);
-weekly on its weekday; quarterly N days after each of the tenant's fiscal quarters ends (prm.fiscal).
+weekly on its weekday; quarterly N days after each of the tenant's fiscal quarters ends (prm.fiscal). A due date
+that falls on a weekend or a public holiday is moved to the next business day (prm.business_days) of the partner
+organisation's country — `partner_org=`, else the cadence's own partner organisation — or, for neither (a partner
+type's cadence), the tenant's.
 
 `status_under(cadence, last_report_date, today)`: the report owed at the last due date D counts as received when
-the latest report arrived after the due date before D. It is on time when that was by D, late by its delay in
-days when after D, and late by today − D days while it has not arrived at all.
+the latest report arrived after the due date before D. It is on time when that was by D, late when after D, and
+late while it has not arrived at all; late by the business days from D to its arrival (or today), a day off
+counting as the next business day — so a late report is late by at least 1.
 """
 
 import calendar
 import datetime
 from dataclasses import dataclass
 
+from prm.business_days import ONE_DAY, add_business_days, business_days_between
 from prm.fiscal import QUARTER, fiscal_period
 
 ON_TIME, LATE, NO_CADENCE = "on_time", "late", "no_cadence"
@@ -50,21 +55,39 @@ def _quarterly(cadence, day):
     return quarter.previous().end + offset, quarter.end + offset
 
 
+# Each frequency's due dates as scheduled; _around moves them off weekends and public holidays.
 SCHEDULES = {"monthly": _monthly, "weekly": _weekly, "quarterly": _quarterly}
 
 
-def _around(cadence, day):
-    return SCHEDULES[cadence.frequency](cadence, day)
+def _country(cadence, partner_org):
+    """The country whose business days the due dates follow: `partner_org`'s (else the cadence's own partner
+    organisation's), else the tenant's."""
+    partner_org = partner_org or cadence.partner_org
+    return partner_org.country if partner_org else cadence.tenant.country
 
 
-def last_due_date(cadence, today):
+def _business_day_from(day, country):
+    """`day` if it is a business day of `country`, else the next business day."""
+    return add_business_days(day - ONE_DAY, 1, country)
+
+
+def _around(cadence, day, country):
+    """(The latest due date before `day`, the earliest on or after it), each moved to a business day."""
+    schedule = SCHEDULES[cadence.frequency]
+    before, after = schedule(cadence, day)
+    if _business_day_from(before, country) >= day:  # moved to `day` or later: it is the next due date
+        before, after = schedule(cadence, before)[0], before
+    return _business_day_from(before, country), _business_day_from(after, country)
+
+
+def last_due_date(cadence, today, partner_org=None):
     """The latest due date strictly before `today`."""
-    return _around(cadence, today)[0]
+    return _around(cadence, today, _country(cadence, partner_org))[0]
 
 
-def next_due_date(cadence, today):
+def next_due_date(cadence, today, partner_org=None):
     """The earliest due date on or after `today`."""
-    return _around(cadence, today)[1]
+    return _around(cadence, today, _country(cadence, partner_org))[1]
 
 
 @dataclass(frozen=True)
@@ -72,7 +95,7 @@ class ReportStatus:
     state: str  # ON_TIME, LATE or NO_CADENCE
     last_due: datetime.date | None = None
     next_due: datetime.date | None = None
-    days_late: int = 0
+    days_late: int = 0  # business days
     received: bool = False  # whether the report owed at `last_due` has arrived (on time or late)
 
     @property
@@ -80,14 +103,22 @@ class ReportStatus:
         return self.state == LATE
 
 
-def status_under(cadence, last_report_date, today):
-    """The ReportStatus of a partner whose latest report arrived on `last_report_date` (None: never)."""
+def status_under(cadence, last_report_date, today, partner_org=None):
+    """The ReportStatus of a partner whose latest report arrived on `last_report_date` (None: never); due dates in
+    the business days of `partner_org`'s country (None: the cadence's partner organisation's, else the tenant's)."""
     if cadence is None:
         return ReportStatus(NO_CADENCE)
-    due = last_due_date(cadence, today)
-    status = {"last_due": due, "next_due": next_due_date(cadence, today)}
-    if last_report_date is None or last_report_date <= last_due_date(cadence, due):
-        return ReportStatus(LATE, days_late=(today - due).days, **status)
+    country = _country(cadence, partner_org)
+    due, next_due = _around(cadence, today, country)
+    status = {"last_due": due, "next_due": next_due}
+    if last_report_date is None or last_report_date <= _around(cadence, due, country)[0]:
+        return ReportStatus(LATE, days_late=_business_days_late(due, today, country), **status)
     if last_report_date <= due:
         return ReportStatus(ON_TIME, received=True, **status)
-    return ReportStatus(LATE, days_late=(last_report_date - due).days, received=True, **status)
+    days_late = _business_days_late(due, last_report_date, country)
+    return ReportStatus(LATE, days_late=days_late, received=True, **status)
+
+
+def _business_days_late(due, day, country):
+    """The business days in (due, day], `day` moved to the next business day when it is a day off."""
+    return business_days_between(due, _business_day_from(day, country), country)

@@ -4,7 +4,7 @@ from prm.fiscal import tenant_today
 
 
 def cadence_list():
-    return ReportingCadence.objects.select_related("partner_org").order_by(
+    return ReportingCadence.objects.select_related("partner_org", "tenant").order_by(
         "report_kind", "partner_org__name", "partner_type", "created_at"
     )
 
@@ -24,13 +24,17 @@ def cadence_for(partner_org, kind):
 
 def report_statuses(partner_orgs, kind, last_report_dates, today=None):
     """{partner org id: ReportStatus} of `kind` for each of `partner_orgs`, whose latest reports arrived on
-    `last_report_dates` ({partner org id: date}; a missing id: never). `today` defaults to the tenant's."""
+    `last_report_dates` ({partner org id: date}; a missing id: never), due dates in each partner's business days.
+    `today` defaults to the tenant's."""
     partner_orgs = list(partner_orgs)
     today = today or tenant_today()
     cadences = cadences_for(partner_orgs, kind)
-    return {org.pk: status_under(cadences[org.pk], last_report_dates.get(org.pk), today) for org in partner_orgs}
+    return {
+        org.pk: status_under(cadences[org.pk], last_report_dates.get(org.pk), today, partner_org=org)
+        for org in partner_orgs
+    }
 
 
 def report_status(partner_org, kind, last_report_date, today=None):
-    """On time / late (by how many days) / no cadence, for one partner's latest report of `kind`."""
+    """On time / late (by how many business days) / no cadence, for one partner's latest report of `kind`."""
     return report_statuses([partner_org], kind, {partner_org.pk: last_report_date}, today)[partner_org.pk]

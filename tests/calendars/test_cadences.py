@@ -1,13 +1,16 @@
 """Reporting cadences: due dates (monthly by day N clamped to the month's end, weekly on a weekday, quarterly N days
-after each fiscal quarter ends), the last/next due date around a due day, on time / late / no cadence, a partner's
-own cadence beating its type's; the services refuse bad input and roles other than vendor admins, and audit."""
+after each fiscal quarter ends), moved off weekends and public holidays to the next business day of the partner's
+country (else the tenant's), the last/next due date around a due day, on time / late by N business days / no
+cadence, a partner's own cadence beating its type's; the services refuse bad input and roles other than vendor
+admins, and audit; the cadence page and API show the moved due dates."""
 
 import datetime
 
 import pytest
 
-from prm.accounts.models import Membership
+from prm.accounts.models import Membership, PartnerOrg
 from prm.audit.models import AuditEvent
+from prm.business_days import is_business_day
 from prm.cadences import services
 from prm.cadences.due_dates import LATE, NO_CADENCE, ON_TIME, last_due_date, next_due_date, status_under
 from prm.cadences.models import ReportingCadence
@@ -21,22 +24,28 @@ KIND = "pos_sales_out"
 
 
 def cadence(frequency, tenant=None, **schedule):
+    """A cadence of a tenant in the US (the default country) unless `tenant` says otherwise."""
     return ReportingCadence(tenant=tenant or Tenant(fiscal_year_start_month=1), frequency=frequency, **schedule)
+
+
+def german_tenant():
+    return Tenant(fiscal_year_start_month=1, country="DE")
 
 
 @pytest.mark.parametrize(
     ("day_of_month", "today", "last", "next_"),
     [
         (10, D(2026, 2, 20), D(2026, 2, 10), D(2026, 3, 10)),
-        (10, D(2026, 2, 10), D(2026, 1, 10), D(2026, 2, 10)),  # due today: not passed yet
+        (10, D(2025, 2, 10), D(2025, 1, 10), D(2025, 2, 10)),  # due today: not passed yet
         (10, D(2026, 2, 11), D(2026, 2, 10), D(2026, 3, 10)),
-        (10, D(2026, 1, 5), D(2025, 12, 10), D(2026, 1, 10)),  # across the year
-        (31, D(2026, 2, 15), D(2026, 1, 31), D(2026, 2, 28)),  # clamped to February's end
+        (10, D(2025, 1, 5), D(2024, 12, 10), D(2025, 1, 10)),  # across the year
+        (31, D(2025, 2, 15), D(2025, 1, 31), D(2025, 2, 28)),  # clamped to February's end
         (31, D(2028, 3, 1), D(2028, 2, 29), D(2028, 3, 31)),  # a leap February
-        (30, D(2026, 3, 1), D(2026, 2, 28), D(2026, 3, 30)),
+        (30, D(2023, 3, 1), D(2023, 2, 28), D(2023, 3, 30)),
     ],
 )
 def test_monthly_due_dates_fall_on_day_n_or_the_months_last_day(day_of_month, today, last, next_):
+    """Days chosen on US business days: none is moved."""
     monthly = cadence("monthly", day_of_month=day_of_month)
     assert (last_due_date(monthly, today), next_due_date(monthly, today)) == (last, next_)
 
@@ -61,7 +70,8 @@ def test_weekly_due_dates_fall_on_the_weekday(today, last, next_):
         (1, D(2026, 4, 16), D(2026, 4, 15), D(2026, 7, 15)),
         (4, D(2026, 4, 10), D(2026, 1, 15), D(2026, 4, 15)),  # FY2026 Q4 (Jan–Mar) ends 31 March too
         (4, D(2026, 5, 1), D(2026, 4, 15), D(2026, 7, 15)),
-        (2, D(2026, 5, 10), D(2026, 2, 15), D(2026, 5, 15)),  # quarters Feb–Apr, May–Jul, …
+        # quarters Feb–Apr, May–Jul, …; 15 February is a Sunday and the 16th Washington's Birthday: the 17th
+        (2, D(2026, 5, 10), D(2026, 2, 17), D(2026, 5, 15)),
     ],
 )
 def test_quarterly_due_dates_follow_the_tenants_fiscal_quarters(start_month, today, last, next_):
@@ -69,7 +79,49 @@ def test_quarterly_due_dates_follow_the_tenants_fiscal_quarters(start_month, tod
     assert (last_due_date(quarterly, today), next_due_date(quarterly, today)) == (last, next_)
 
 
-MONTHLY_10 = cadence("monthly", day_of_month=10)
+@pytest.mark.parametrize(
+    ("today", "last", "next_"),
+    [
+        (D(2026, 1, 5), D(2025, 12, 10), D(2026, 1, 12)),  # 10 January 2026 is a Saturday: Monday the 12th
+        (D(2026, 1, 11), D(2025, 12, 10), D(2026, 1, 12)),  # the 10th has passed, not the Monday it moved to
+        (D(2026, 1, 12), D(2025, 12, 10), D(2026, 1, 12)),  # due today
+        (D(2026, 1, 13), D(2026, 1, 12), D(2026, 2, 10)),
+        (D(2026, 5, 1), D(2026, 4, 10), D(2026, 5, 11)),  # 10 May 2026 is a Sunday
+    ],
+)
+def test_a_due_date_on_a_weekend_moves_to_the_monday(today, last, next_):
+    monthly = cadence("monthly", day_of_month=10)
+    assert (last_due_date(monthly, today), next_due_date(monthly, today)) == (last, next_)
+
+
+@pytest.mark.parametrize(
+    ("day_of_month", "today", "in_germany", "in_the_us"),
+    [
+        (1, D(2026, 4, 20), D(2026, 5, 4), D(2026, 5, 1)),  # Labour Day, Friday 1 May: the Monday in Germany
+        (14, D(2026, 5, 1), D(2026, 5, 15), D(2026, 5, 14)),  # Ascension Day, Thursday 14 May: the Friday
+        (25, D(2026, 12, 1), D(2026, 12, 28), D(2026, 12, 28)),  # Christmas, Friday (and the 26th in Germany)
+    ],
+)
+def test_a_due_date_on_a_public_holiday_moves_to_the_next_business_day(day_of_month, today, in_germany, in_the_us):
+    assert next_due_date(cadence("monthly", tenant=german_tenant(), day_of_month=day_of_month), today) == in_germany
+    assert next_due_date(cadence("monthly", day_of_month=day_of_month), today) == in_the_us
+
+
+def test_a_partner_in_another_country_than_the_tenants_follows_its_own_holidays():
+    by_the_14th = cadence("monthly", day_of_month=14, partner_type="distributor")  # a US tenant's
+    german_partner = PartnerOrg(country="DE")
+    assert next_due_date(by_the_14th, D(2026, 5, 1)) == D(2026, 5, 14)  # the tenant's: a US business day
+    assert next_due_date(by_the_14th, D(2026, 5, 1), partner_org=german_partner) == D(2026, 5, 15)  # Ascension Day
+    assert last_due_date(by_the_14th, D(2026, 5, 15), partner_org=german_partner) == D(2026, 4, 14)
+    own = cadence("monthly", day_of_month=14, partner_org=german_partner)
+    assert next_due_date(own, D(2026, 5, 1)) == D(2026, 5, 15)  # a partner's own cadence: its country by default
+    # A German tenant's partner in the US: 3 July 2026 is Independence Day (observed) there, a business day here.
+    by_the_3rd = cadence("monthly", tenant=german_tenant(), day_of_month=3)
+    assert next_due_date(by_the_3rd, D(2026, 6, 20)) == D(2026, 7, 3)
+    assert next_due_date(by_the_3rd, D(2026, 6, 20), partner_org=PartnerOrg(country="US")) == D(2026, 7, 6)
+
+
+MONTHLY_10 = cadence("monthly", day_of_month=10)  # due 10 January 2026 moves to Monday the 12th; 10 February a Tuesday
 
 
 @pytest.mark.parametrize(
@@ -77,14 +129,16 @@ MONTHLY_10 = cadence("monthly", day_of_month=10)
     [
         (D(2026, 2, 5), D(2026, 2, 20), ON_TIME, 0, True),  # due 10 Feb, in by 5 Feb
         (D(2026, 2, 10), D(2026, 2, 20), ON_TIME, 0, True),  # on the due day itself
-        (D(2026, 1, 11), D(2026, 2, 20), ON_TIME, 0, True),  # the day after the previous due date counts
-        (D(2026, 2, 13), D(2026, 2, 20), LATE, 3, True),  # came, three days after 10 Feb
-        (D(2026, 1, 10), D(2026, 2, 20), LATE, 10, False),  # the last one was January's: missing since 10 Feb
-        (None, D(2026, 2, 20), LATE, 10, False),  # never reported
+        (D(2026, 1, 13), D(2026, 2, 20), ON_TIME, 0, True),  # the day after the previous due date (12 Jan) counts
+        (D(2026, 1, 12), D(2026, 2, 20), LATE, 7, False),  # January's report: missing since 10 Feb
+        (D(2026, 2, 13), D(2026, 2, 20), LATE, 3, True),  # came, three business days after 10 Feb
+        (D(2026, 2, 21), D(2026, 2, 25), LATE, 8, True),  # a Saturday: counted as the next business day, the 23rd
+        (None, D(2026, 2, 20), LATE, 7, False),  # never reported: 11–13, 17–20 Feb (the 16th is a US holiday)
+        (None, D(2026, 2, 21), LATE, 8, False),  # a Saturday: as Monday 23rd, like a report arriving today
         (D(2026, 1, 8), D(2026, 2, 10), ON_TIME, 0, True),  # due today: the report due 10 Jan came in time
     ],
 )
-def test_the_status_says_on_time_or_late_by_how_many_days(last_report, today, state, days_late, received):
+def test_the_status_says_on_time_or_late_by_how_many_business_days(last_report, today, state, days_late, received):
     status = status_under(MONTHLY_10, last_report, today)
     assert (status.state, status.days_late, status.received, status.is_late) == (
         state,
@@ -93,6 +147,18 @@ def test_the_status_says_on_time_or_late_by_how_many_days(last_report, today, st
         state == LATE,
     )
     assert status.next_due == next_due_date(MONTHLY_10, today)
+
+
+def test_lateness_counts_the_business_days_of_the_partners_country():
+    by_the_14th = cadence("monthly", day_of_month=14, partner_type="reseller")  # a US tenant's
+    german_partner = PartnerOrg(country="DE")
+    on_the_15th = status_under(by_the_14th, D(2026, 5, 15), D(2026, 5, 20), partner_org=german_partner)
+    assert (on_the_15th.state, on_the_15th.last_due) == (ON_TIME, D(2026, 5, 15))  # 14 May is Ascension Day in DE
+    in_the_us = status_under(by_the_14th, D(2026, 5, 15), D(2026, 5, 20))
+    assert (in_the_us.state, in_the_us.days_late) == (LATE, 1)
+    # Missing from 15 May to Friday 29 May: 18–22 and 26–29 May in Germany (25 May is Whit Monday), not 14 days.
+    missing = status_under(by_the_14th, None, D(2026, 5, 29), partner_org=german_partner)
+    assert (missing.state, missing.last_due, missing.days_late) == (LATE, D(2026, 5, 15), 9)
 
 
 def test_no_cadence_is_neither_on_time_nor_late():
@@ -142,6 +208,24 @@ def test_creating_changing_and_deleting_a_cadence_is_audited(world):
     assert (events["cadence.update"].after["weekday"], events["cadence.update"].after["day_of_month"]) == (0, None)
     assert events["cadence.delete"].before["frequency"] == "weekly"
     assert events["cadence.create"].actor == world.alice
+
+
+def test_the_cadence_page_and_api_give_the_next_due_date_moved_to_a_business_day(world):
+    with tenant_scope(world.tenant_a):
+        services.cadence_create(
+            actor_membership=member(world, world.alice),
+            report_kind=KIND,
+            partner_org=world.org1,  # in Germany
+            frequency="weekly",
+            weekday=ReportingCadence.Weekday.SUNDAY,
+        )
+    client = world.client(world.alice)
+    page = client.get("/cadences/")
+    assert "moved to the next business day" in page.content.decode()
+    [(_cadence, on_the_page)] = page.context["cadences"]
+    in_the_api = D.fromisoformat(client.get("/api/v1/cadences/").json()["results"][0]["next_due_date"])
+    assert in_the_api == on_the_page
+    assert on_the_page.weekday() != ReportingCadence.Weekday.SUNDAY and is_business_day(on_the_page, "DE")
 
 
 BAD_INPUT = [
