@@ -20,6 +20,9 @@ from django.db import (
 from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from pos.apps import IMPORT_FILE_PURPOSE
 from pos.models import REQUIRED_FIELDS, ColumnMapping, DateFormat, DecimalSeparator, Field, PosImport, PosReject
@@ -28,7 +31,7 @@ from pos.services import pipeline
 from pos.services.reading import FileUnreadable, Layout, csv_rows, detect_csv, detect_xlsx, xlsx_rows
 from pos.signals import announce_lines_loaded
 from prm.accounts.models import PartnerOrg
-from prm.accounts.permissions import can_act_for_any_partner, is_partner
+from prm.accounts.permissions import can_act_for_any_partner, is_partner, require
 from prm.audit.services import record
 from prm.files.services import stored_file_create, stored_file_open
 from prm.files.validation import UploadRejected, sniff
@@ -36,6 +39,7 @@ from prm.notifications.services import notify
 from prm.services import Conflict, DomainError
 from prm.tenancy.context import require_current_tenant
 from prm.tenancy.services import validate_currency
+from prm.territories.selectors import is_in_scope
 from prm.validators import refuse_control_characters
 
 logger = logging.getLogger(__name__)
@@ -52,24 +56,26 @@ TOO_MANY_ATTEMPTS = (
 )
 
 REJECT_REASONS = {
-    "wrong_column_count": "The line does not have as many columns as the header.",
-    "missing_currency": "The currency is missing and the template has no default currency.",
-    "value_too_long": "A value is too long (invoice number and SKU: 64 characters, names: 200).",
-    "invalid_date": "The invoice date is not a real date in the template's date format.",
-    "invalid_quantity": "The quantity is not a whole number.",
-    "zero_quantity": "The quantity is zero.",
-    "invalid_unit_price": "The unit price is not a positive number.",
-    "invalid_currency": "The currency is not an ISO 4217 code.",
-    "unknown_sku": "The SKU is neither a catalogue SKU nor one of the partner's part numbers.",
-    "inactive_product": "The product is not active any more.",
-    "unknown_country": "The end customer's country is not recognised.",
-    "duplicate_in_file": "The same line appears earlier in this file.",
-    "duplicate_of_loaded_line": "This line was loaded already, from an earlier file.",
-    **{f"missing_{f.value}": f"{f.label} is missing." for f in REQUIRED_FIELDS},
+    "wrong_column_count": gettext_lazy("The line does not have as many columns as the header."),
+    "missing_currency": gettext_lazy("The currency is missing and the template has no default currency."),
+    "value_too_long": gettext_lazy("A value is too long (invoice number and SKU: 64 characters, names: 200)."),
+    "invalid_date": gettext_lazy("The invoice date is not a real date in the template's date format."),
+    "invalid_quantity": gettext_lazy("The quantity is not a whole number."),
+    "zero_quantity": gettext_lazy("The quantity is zero."),
+    "invalid_unit_price": gettext_lazy("The unit price is not a positive number."),
+    "invalid_currency": gettext_lazy("The currency is not an ISO 4217 code."),
+    "unknown_sku": gettext_lazy("The SKU is neither a catalogue SKU nor one of the partner's part numbers."),
+    "inactive_product": gettext_lazy("The product is not active any more."),
+    "unknown_country": gettext_lazy("The end customer's country is not recognised."),
+    "duplicate_in_file": gettext_lazy("The same line appears earlier in this file."),
+    "duplicate_of_loaded_line": gettext_lazy("This line was loaded already, from an earlier file."),
 }
+MISSING_FIELD_CODES = {f"missing_{f.value}": f for f in REQUIRED_FIELDS}  # reject codes of required fields
 
 
 def reject_reason_text(code):
+    if code in MISSING_FIELD_CODES:
+        return _("%(field)s is missing.") % {"field": MISSING_FIELD_CODES[code].label}
     return str(REJECT_REASONS.get(code, code))
 
 
@@ -107,14 +113,17 @@ def partner_for_upload(actor_membership, partner_org):
     """The organisation whose data `actor_membership` sends: a partner's own, or the one vendor staff chose."""
     if is_partner(actor_membership):
         if partner_org is not None and partner_org.pk != actor_membership.partner_org_id:
-            raise DomainError("You can upload only your own organisation's sales.", code="forbidden", status=403)
+            raise DomainError(_("You can upload only your own organisation's sales."), code="forbidden", status=403)
         return actor_membership.partner_org
     if not can_act_for_any_partner(actor_membership):
-        raise DomainError("Your role may not upload sales reports.", code="forbidden", status=403)
+        raise DomainError(_("Your role may not upload sales reports."), code="forbidden", status=403)
     if partner_org is None:
-        raise DomainError("Choose the partner whose sales these are.", code="partner_required")
+        raise DomainError(_("Choose the partner whose sales these are."), code="partner_required")
     if partner_org.status != PartnerOrg.Status.ACTIVE:
-        raise DomainError(f"{partner_org.name} is not an active partner.", code="inactive_partner")
+        raise DomainError(
+            _("%(partner)s is not an active partner.") % {"partner": partner_org.name}, code="inactive_partner"
+        )
+    require(is_in_scope(actor_membership, partner_org), _("This partner organisation is outside your territories."))
     return partner_org
 
 
@@ -145,7 +154,7 @@ def pos_import_create(*, actor_membership, upload, partner_org=None, mapping=Non
     layout = _detect(upload, sniffed.kind)
     signature = header_signature(layout.header)
     if mapping is not None and (mapping.partner_org_id != partner_org.pk or mapping.header_signature != signature):
-        raise DomainError("That template was made for another partner or another file layout.", code="wrong_mapping")
+        raise DomainError(_("That template was made for another partner or another file layout."), code="wrong_mapping")
     mapping = mapping or ColumnMapping.objects.filter(partner_org=partner_org, header_signature=signature).first()
     stored = stored_file_create(
         upload=upload,
@@ -173,7 +182,7 @@ def pos_import_create(*, actor_membership, upload, partner_org=None, mapping=Non
         if "pos_import_same_file_once" not in str(exc):
             raise
         _refuse_same_file(partner_org, sha)  # the other upload has committed: refused, saying when
-        raise Conflict(ALREADY_UPLOADED.format(when=""), code="duplicate_file") from exc
+        raise Conflict(_("This file was already uploaded; nothing changed."), code="duplicate_file") from exc
     record(
         action="pos_import.create",
         actor=actor_membership.user,
@@ -185,9 +194,6 @@ def pos_import_create(*, actor_membership, upload, partner_org=None, mapping=Non
     return pos_import
 
 
-ALREADY_UPLOADED = "This file was already uploaded{when}; nothing changed."
-
-
 def _refuse_same_file(partner_org, sha):
     """A file whose bytes the partner already sent (a failed job aside) changes nothing: refused, saying when.
     The unique constraint pos_import_same_file_once backs this up for two uploads at the same moment."""
@@ -197,8 +203,10 @@ def _refuse_same_file(partner_org, sha):
         .first()
     )
     if earlier is not None:
-        when = f" on {earlier.created_at:%Y-%m-%d %H:%M} UTC"
-        raise Conflict(ALREADY_UPLOADED.format(when=when), code="duplicate_file")
+        message = _("This file was already uploaded on %(when)s UTC; nothing changed.") % {
+            "when": f"{earlier.created_at:%Y-%m-%d %H:%M}"
+        }
+        raise Conflict(message, code="duplicate_file")
 
 
 def _queue(pos_import):
@@ -215,16 +223,19 @@ def _clean_columns(columns, header, default_currency):
         if index in (None, ""):
             continue
         if field not in Field.values:
-            raise DomainError(f"{field!r} is not a field of a sales line.", code="invalid_field")
+            raise DomainError(_("'%(field)s' is not a field of a sales line.") % {"field": field}, code="invalid_field")
         try:
             index = int(index)
         except (TypeError, ValueError) as exc:
-            raise DomainError(f"Column {index!r} is not a column number.", code="invalid_column") from exc
+            raise DomainError(
+                _("Column '%(column)s' is not a column number.") % {"column": index}, code="invalid_column"
+            ) from exc
         if not 0 <= index < len(header):
-            raise DomainError(f"The file has no column {index + 1}.", code="invalid_column")
+            raise DomainError(_("The file has no column %(number)d.") % {"number": index + 1}, code="invalid_column")
         if index in used:
             raise DomainError(
-                f"Column “{header[index]}” is mapped twice ({Field(used[index]).label}, {Field(field).label}).",
+                _("Column “%(column)s” is mapped twice (%(first)s, %(second)s).")
+                % {"column": header[index], "first": Field(used[index]).label, "second": Field(field).label},
                 code="column_mapped_twice",
             )
         used[index] = field
@@ -234,7 +245,8 @@ def _clean_columns(columns, header, default_currency):
         missing.append(Field.CURRENCY)
     if missing:
         raise DomainError(
-            "Map these fields: " + ", ".join(str(Field(f).label) for f in missing) + ".", code="fields_unmapped"
+            _("Map these fields: %(fields)s.") % {"fields": ", ".join(str(Field(f).label) for f in missing)},
+            code="fields_unmapped",
         )
     return cleaned
 
@@ -243,17 +255,22 @@ def clean_template(*, header, name, columns, date_format, decimal_separator, def
     """A template's settings checked against the file header it maps: the model fields to store, or a
     DomainError naming the first problem. Saving a template from a job and changing one both use it."""
     if date_format not in DateFormat.values:
-        raise DomainError(f"{date_format!r} is not a supported date format.", code="invalid_date_format")
+        raise DomainError(
+            _("'%(format)s' is not a supported date format.") % {"format": date_format}, code="invalid_date_format"
+        )
     if decimal_separator not in DecimalSeparator.values:
-        raise DomainError(f"{decimal_separator!r} is not a decimal separator.", code="invalid_decimal_separator")
+        raise DomainError(
+            _("'%(separator)s' is not a decimal separator.") % {"separator": decimal_separator},
+            code="invalid_decimal_separator",
+        )
     default_currency = (default_currency or "").strip()
     default_currency = validate_currency(default_currency) if default_currency else ""
     name = (name or "").strip()
     if not 1 <= len(name) <= 100:
-        raise DomainError("A template's name has 1 to 100 characters.", code="invalid_name")
+        raise DomainError(_("A template's name has 1 to 100 characters."), code="invalid_name")
     refuse_control_characters(name=name)
     if not isinstance(columns, dict):
-        raise DomainError("Columns are given as {field: column number}.", code="invalid_column")
+        raise DomainError(_("Columns are given as {field: column number}."), code="invalid_column")
     return {
         "name": name,
         "columns": _clean_columns(columns, header, default_currency),
@@ -273,10 +290,10 @@ def column_mapping_save(
     partner_for_upload(actor_membership, pos_import.partner_org)
     actor = actor_membership.user
     if pos_import.status != PosImport.Status.NEEDS_MAPPING:
-        raise Conflict("This import is not waiting for a mapping.", code="not_waiting_for_mapping")
+        raise Conflict(_("This import is not waiting for a mapping."), code="not_waiting_for_mapping")
     template = clean_template(
         header=pos_import.header,
-        name=(name or "").strip() or f"{pos_import.partner_org.name} template"[:100],
+        name=(name or "").strip() or (_("%(partner)s template") % {"partner": pos_import.partner_org.name})[:100],
         columns=columns,
         date_format=date_format,
         decimal_separator=decimal_separator,
@@ -505,18 +522,25 @@ def pos_lines_submit(*, actor_membership, lines, partner_org=None):
     one result per line: {"line": n, "status": "accepted"} or {..., "status": "rejected", "reason": code}."""
     partner_org = partner_for_upload(actor_membership, partner_org)
     if not isinstance(lines, list) or not lines:
-        raise DomainError("Send a non-empty list of lines.", code="no_lines")
+        raise DomainError(_("Send a non-empty list of lines."), code="no_lines")
     if len(lines) > API_MAX_LINES:
         raise DomainError(
-            f"At most {API_MAX_LINES:,} lines per request; upload a file for more.", code="too_many_lines"
+            _("At most %(max)s lines per request; upload a file for more.")
+            % {"max": number_format(API_MAX_LINES, force_grouping=True)},
+            code="too_many_lines",
         )
     bad = [i for i, line in enumerate(lines, start=1) if not isinstance(line, dict)]
     if bad:
-        raise DomainError(f"Each line must be an object (line {bad[0]} is not).", code="invalid_line")
+        raise DomainError(
+            _("Each line must be an object (line %(line)d is not).") % {"line": bad[0]}, code="invalid_line"
+        )
     binary = [(i, key) for i, line in enumerate(lines, start=1) for key, value in line.items() if "\x00" in str(value)]
     if binary:
         line_number, key = binary[0]
-        raise DomainError(f"Line {line_number}: {key} holds a NUL character, which is not text.", code="invalid_line")
+        raise DomainError(
+            _("Line %(line)d: %(key)s holds a NUL character, which is not text.") % {"line": line_number, "key": key},
+            code="invalid_line",
+        )
     field_order = list(Field.values)
     _lock_partner(partner_org.pk)
     pos_import = PosImport.objects.create(
