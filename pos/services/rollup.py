@@ -17,6 +17,8 @@ which a concurrent load's increment would overwrite: the load takes the tenant's
 rollup statement, the recompute takes it exclusively — a recompute waits for the loads that wrote to commit, a load
 that comes later waits for the recompute and then sees the new rates."""
 
+import contextlib
+
 from django.db import connection, transaction
 
 from prm.tenancy.context import require_current_tenant
@@ -57,7 +59,7 @@ def _grouped(lines, where, partner_org):
     """The rollup rows (ROLLUP_COLUMNS) of the lines of `lines` (alias l) matching `where`."""
     return (
         f"SELECT {partner_org} AS partner_org_id, l.product_id, l.end_customer_key,"
-        "  date_trunc('month', l.invoice_date)::date AS month, l.currency, sum(l.quantity) AS quantity,"
+        "  date_trunc('month', l.invoice_date::timestamp)::date AS month, l.currency, sum(l.quantity) AS quantity,"
         "  sum(l.quantity * l.unit_price) AS amount,"
         "  coalesce(sum(round(l.quantity * l.unit_price * r.rate, 4)), 0) AS amount_reporting,"
         "  count(*) AS line_count, count(*) - count(r.rate) AS lines_without_rate"
@@ -73,6 +75,22 @@ def _insert(id_sql, grouped):
         f" SELECT {id_sql}, %(tenant)s, g.* FROM ({grouped}) g"
         f" ORDER BY {', '.join(f'g.{key}' for key in GROUP_KEYS)}"  # in the unique index's order: fewer page visits
     )
+
+
+# A load's lines make nearly as many groups as lines (one per product, end customer and month): one sort in the
+# unique index's order, aggregated as it streams and inserted in that order, beats a parallel hash aggregate
+# followed by a sort (a million lines: 3.2 s against 8.0 s for the SELECT, measured with psql).
+SORTED_AGGREGATE = {"enable_hashagg": "off", "max_parallel_workers_per_gather": "0"}
+
+
+@contextlib.contextmanager
+def _sorted_aggregate(cursor):
+    """SORTED_AGGREGATE for the statements inside (the rest of the transaction keeps its settings)."""
+    for setting, value in SORTED_AGGREGATE.items():
+        cursor.execute(f"SET LOCAL {setting} = {value}")
+    yield
+    for setting in SORTED_AGGREGATE:
+        cursor.execute(f"SET LOCAL {setting} TO DEFAULT")
 
 
 def _lock_name(tenant_id):
@@ -93,17 +111,19 @@ def add_loaded_lines(cursor, *, checked, partner_org_id, id_prefix):
         "(%(id_prefix)s || lpad(to_hex(row_number() OVER ()), 8, '0'))::uuid",
         _grouped(checked, "l.reason IS NULL", "%(org)s::uuid"),
     )
-    cursor.execute(
-        _with_rates(checked, "l.reason IS NULL") + f", added AS ({insert} ON CONFLICT ({keys}) DO UPDATE SET {added}) "
-        "SELECT min(invoice_date), max(invoice_date) FROM days",
-        {
-            "tenant": tenant_id,
-            "org": partner_org_id,
-            "reporting": tenant.reporting_currency,
-            "id_prefix": id_prefix,
-        },
-    )
-    return cursor.fetchone()
+    with _sorted_aggregate(cursor):
+        cursor.execute(
+            _with_rates(checked, "l.reason IS NULL")
+            + f", added AS ({insert} ON CONFLICT ({keys}) DO UPDATE SET {added}) "
+            "SELECT min(invoice_date), max(invoice_date) FROM days",
+            {
+                "tenant": tenant_id,
+                "org": partner_org_id,
+                "reporting": tenant.reporting_currency,
+                "id_prefix": id_prefix,
+            },
+        )
+        return cursor.fetchone()
 
 
 @transaction.atomic
@@ -118,8 +138,9 @@ def rollup_rebuild():
         cursor.execute("DELETE FROM pos_possalesrollup WHERE tenant_id = %(tenant)s", params)
         where = "l.tenant_id = %(tenant)s"
         insert = _insert("gen_random_uuid()", _grouped("pos_posline", where, "l.partner_org_id"))
-        cursor.execute(_with_rates("pos_posline", where) + insert, params)
-        return cursor.rowcount
+        with _sorted_aggregate(cursor):
+            cursor.execute(_with_rates("pos_posline", where) + insert, params)
+            return cursor.rowcount
 
 
 @transaction.atomic
