@@ -190,7 +190,13 @@ ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
-ACCOUNT_RATE_LIMITS = {"login_failed": env("PRM_LOGIN_RATE_LIMIT", "5/5m/ip,5/5m/key")}
+# Failed sign-ins: strict per person and portal (5 per 5 minutes), loose per address (30 per 5 minutes), so that
+# an office behind one address is not locked out by a few colleagues' typos while a guessing run still stops;
+# sign-in attempts of any outcome: 300 a minute per address (allauth's default, 30, would stop a busy office).
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": env("PRM_LOGIN_RATE_LIMIT", "30/5m/ip,5/5m/key"),
+    "login": env("PRM_LOGIN_ATTEMPT_RATE_LIMIT", "300/m/ip"),
+}
 # A portal resets the passwords of its own members only; an invitation link fills in the sign-in's address.
 ACCOUNT_FORMS = {
     "login": "prm.accounts.forms.TenantLoginForm",

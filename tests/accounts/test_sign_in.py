@@ -264,6 +264,31 @@ def _attacker(number):
     return Client(REMOTE_ADDR=f"10.0.0.{number}")
 
 
+def test_colleagues_behind_one_address_are_not_locked_out_by_each_others_typos(world):
+    office = Client(REMOTE_ADDR="192.0.2.10")
+    with tenant_scope(world.tenant_a):
+        colleagues = [MembershipFactory(role=Role.ANALYST).user for _ in range(6)]
+    for colleague in colleagues:
+        assert _form_errors(sign_in(office, world.tenant_a, colleague.email, "typo-123")) == [WRONG_PASSWORD_ERROR]
+
+    response = sign_in(office, world.tenant_a, "alice@acme.test")
+
+    assert response.status_code == 302
+    assert _signed_in_user_id(office) == str(world.alice.pk)
+
+
+def test_a_guessing_run_from_one_address_stops_after_30_failures_whoever_it_tries(world):
+    guesser = Client(REMOTE_ADDR="192.0.2.66")
+    for number in range(30):
+        guess = sign_in(guesser, world.tenant_a, f"nobody{number}@acme.test", "guess-123")
+        assert _form_errors(guess) == [WRONG_PASSWORD_ERROR]
+
+    response = sign_in(guesser, world.tenant_a, "alice@acme.test")
+
+    assert _form_errors(response) == [RATE_LIMIT_ERROR]
+    assert _signed_in_user_id(guesser) is None
+
+
 def test_failed_sign_ins_count_under_one_key_whatever_the_case_and_port_of_the_host(world):
     hosts = ["ACME.localhost", "acme.localhost:80", "Acme.Localhost:8000", "acme.LOCALHOST", "acme.localhost"]
     for number, host in enumerate(hosts):
