@@ -281,3 +281,17 @@ def test_the_api_refuses_to_remove_the_callers_own_access(world):
     assert response.status_code == 403
     assert response.json()["code"] == "forbidden"
     assert _is_active(world.alice, world.tenant_a)
+
+
+def _remove_access_links(world, viewer):
+    """The memberships whose row on the users page offers "Remove access" to `viewer`."""
+    html = world.client(viewer).get("/users/").content.decode()
+    with tenant_scope(world.tenant_a):
+        return {m.user for m in Membership.objects.all() if f"/users/{m.pk}/deactivate/" in html}
+
+
+def test_the_users_page_offers_remove_access_only_on_rows_the_viewer_may_change(world):
+    assert _remove_access_links(world, world.bob) == {world.pat, world.una, world.otto}  # partner users only
+    assert _remove_access_links(world, world.pat) == {world.una}  # its own organisation, not itself
+    assert world.bob in _remove_access_links(world, world.alice)  # a vendor admin changes anyone but themselves
+    assert world.alice not in _remove_access_links(world, world.alice)
