@@ -33,7 +33,13 @@ class PartnerOrgSerializer(ModelSerializer):
         Membership, filter={"role__in": sorted(PARTNER_MANAGER_ROLES)}, required=False, allow_null=True
     )
     country = CountryField()
-    reason = serializers.CharField(write_only=True, required=False, allow_blank=True, max_length=500)
+    reason = serializers.CharField(
+        write_only=True,
+        required=False,
+        allow_blank=True,
+        max_length=500,
+        help_text="Why (kept in the audit log); required with a new `status`.",
+    )
 
     class Meta:
         model = PartnerOrg

@@ -28,7 +28,12 @@ class PartnerOrgForm(StyledForm):
     channel_manager = ManagerChoiceField(
         label=_("Channel manager"), queryset=Membership.all_tenants.none(), required=False
     )
-    reason = forms.CharField(label=_("Reason for the change (kept in the audit log)"), required=False, max_length=500)
+    reason = forms.CharField(
+        label=_("Reason for the change (kept in the audit log)"),
+        required=False,
+        max_length=500,
+        help_text=_("Required to change the status."),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -143,12 +143,19 @@ class Membership(TenantModel):
         PartnerOrg, null=True, blank=True, on_delete=models.PROTECT, related_name="memberships"
     )
     is_active = models.BooleanField(default=True)
+    # Switched off by its partner organisation's deactivation (services.partner_org_deactivate), which its
+    # reactivation undoes; removing the person's access on its own (membership_deactivate) clears it.
+    deactivated_with_org = models.BooleanField(default=False, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["user__email"]
         constraints = [
             models.UniqueConstraint(fields=["tenant", "user"], name="one_membership_per_user_per_tenant"),
+            models.CheckConstraint(
+                condition=~models.Q(is_active=True, deactivated_with_org=True),
+                name="deactivated_with_org_only_when_inactive",
+            ),
             models.CheckConstraint(
                 condition=(
                     models.Q(role__in=sorted(r.value for r in PARTNER_ROLES), partner_org__isnull=False)

@@ -121,7 +121,8 @@ def membership_create(*, user, role, actor, partner_org=None):
     if existing is not None:
         before = snapshot(existing, ["role", "partner_org", "is_active"])
         existing.role, existing.partner_org, existing.is_active = role, partner_org, True
-        existing.save(update_fields=["role", "partner_org", "is_active"])
+        existing.deactivated_with_org = False
+        existing.save(update_fields=["role", "partner_org", "is_active", "deactivated_with_org"])
         record(
             action="membership.reactivate",
             actor=actor,
@@ -142,7 +143,8 @@ def membership_create(*, user, role, actor, partner_org=None):
 
 @transaction.atomic
 def membership_deactivate(*, membership, actor_membership, reason):
-    """Revoke a person's access to this portal (their records stay). The last vendor admin stays."""
+    """Revoke a person's access to this portal (their records stay). The last vendor admin stays. A person whom
+    their organisation's deactivation switched off stays off when it is reactivated."""
     require(can_manage_membership(actor_membership, membership), _("You may not remove this person's access."))
     actor = actor_membership.user
     if not (reason or "").strip():
@@ -152,8 +154,8 @@ def membership_deactivate(*, membership, actor_membership, reason):
         if not others.select_for_update().exists():
             raise DomainError(_("The portal must keep at least one active vendor admin."), code="last_admin")
     before = snapshot(membership, ["is_active"])
-    membership.is_active = False
-    membership.save(update_fields=["is_active"])
+    membership.is_active, membership.deactivated_with_org = False, False
+    membership.save(update_fields=["is_active", "deactivated_with_org"])
     ApiToken.objects.filter(user=membership.user, revoked_at__isnull=True).update(revoked_at=timezone.now())
     record(
         action="membership.deactivate",
@@ -210,6 +212,11 @@ def _require_partner_org_manager(actor_membership):
     )
 
 
+def _require_partner_org_in_reach(actor_membership, org):
+    _require_partner_org_manager(actor_membership)
+    require(is_in_scope(actor_membership, org), _("This partner organisation is outside your territories."))
+
+
 @transaction.atomic
 def partner_org_create(
     *, actor_membership, name, partner_type, country, channel_manager=None, status=PartnerOrg.Status.ACTIVE
@@ -244,10 +251,9 @@ def partner_org_create(
 
 @transaction.atomic
 def partner_org_update(*, org, actor_membership, reason="", **changes):
-    """Change a partner organisation's fields. A new `status` goes through `partner_org_change_status` (its
-    workflow, with the same reason); the other fields are saved and audited together."""
-    _require_partner_org_manager(actor_membership)
-    require(is_in_scope(actor_membership, org), _("This partner organisation is outside your territories."))
+    """Change a partner organisation's fields. A new `status` goes through `partner_org_change_status` (the
+    deactivation or reactivation, with the same reason); the other fields are saved and audited together."""
+    _require_partner_org_in_reach(actor_membership, org)
     unknown = set(changes) - set(PARTNER_ORG_FIELDS)
     if unknown:
         raise DomainError(
@@ -311,17 +317,73 @@ PARTNER_ORG_STATUS = Workflow(
             source={PartnerOrg.Status.INACTIVE},
             target=PartnerOrg.Status.ACTIVE,
             allowed=can_manage_partner_orgs,
+            reason_required=True,
         ),
     ],
 )
 
 
+def _switch_memberships(*, actor_membership, memberships, on, reason):
+    """Switch `memberships` on or off with their organisation: one audit event each, with the reason."""
+    action = "membership.reactivate" if on else "membership.deactivate"
+    switched = list(memberships.select_for_update())
+    for membership in switched:
+        membership.is_active, membership.deactivated_with_org = on, not on
+        membership.save(update_fields=["is_active", "deactivated_with_org"])
+        record(
+            action=action,
+            actor=actor_membership.user,
+            obj=membership,
+            before={"is_active": not on},
+            after={"is_active": on, "with_partner_org": True},
+            reason=reason,
+        )
+    return switched
+
+
 @transaction.atomic
+def partner_org_deactivate(*, actor_membership, partner_org, reason):
+    """Deactivate a partner organisation (a reason is required) and switch off its active users, marked as
+    switched off with it: they cannot sign in, and their API tokens do not authenticate, until it is
+    reactivated. Returns (org, the memberships switched off)."""
+    _require_partner_org_in_reach(actor_membership, partner_org)
+    org = PARTNER_ORG_STATUS.move(
+        obj=partner_org, to=PartnerOrg.Status.INACTIVE, actor_membership=actor_membership, reason=reason
+    )
+    switched = _switch_memberships(
+        actor_membership=actor_membership,
+        memberships=Membership.objects.filter(partner_org=org, is_active=True),
+        on=False,
+        reason=reason.strip(),
+    )
+    return org, switched
+
+
+@transaction.atomic
+def partner_org_reactivate(*, actor_membership, partner_org, reason):
+    """Reactivate a partner organisation (a reason is required) and switch back on exactly the users its
+    deactivation switched off; those whose access was removed on its own stay removed. Returns (org, the
+    memberships switched on)."""
+    _require_partner_org_in_reach(actor_membership, partner_org)
+    org = PARTNER_ORG_STATUS.move(
+        obj=partner_org, to=PartnerOrg.Status.ACTIVE, actor_membership=actor_membership, reason=reason
+    )
+    switched = _switch_memberships(
+        actor_membership=actor_membership,
+        memberships=Membership.objects.filter(partner_org=org, deactivated_with_org=True),
+        on=True,
+        reason=reason.strip(),
+    )
+    return org, switched
+
+
 def partner_org_change_status(*, actor_membership, org, to, reason=""):
-    """Deactivate (a reason is required) or reactivate a partner organisation, through its workflow."""
-    if to not in PartnerOrg.Status.values:
+    """Move a partner organisation to status `to`: `partner_org_deactivate` or `partner_org_reactivate`."""
+    change = {PartnerOrg.Status.INACTIVE: partner_org_deactivate, PartnerOrg.Status.ACTIVE: partner_org_reactivate}
+    if to not in change:
         raise DomainError(_("'%(status)s' is not a status.") % {"status": to}, code="invalid_status")
-    return PARTNER_ORG_STATUS.move(obj=org, to=to, actor_membership=actor_membership, reason=reason)
+    org, _switched = change[to](actor_membership=actor_membership, partner_org=org, reason=reason)
+    return org
 
 
 # --- invitations -------------------------------------------------------------------------------------------

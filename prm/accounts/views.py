@@ -4,6 +4,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from prm.accounts import selectors, services
@@ -72,6 +73,9 @@ def partner_org_detail(request, org_id):
     form = PartnerOrgForm(request.POST or None, initial=initial)
     offered = {org.status, *services.PARTNER_ORG_STATUS.allowed_targets(org, request.membership)}
     form.fields["status"].choices = [c for c in PartnerOrg.Status.choices if c[0] in offered]
+    members = list(selectors.visible_memberships(request.membership).filter(partner_org=org))
+    if len(offered) > 1:
+        form.fields["status"].help_text = _status_change_notice(org, members)
     if request.method == "POST":
         if not can_edit:
             raise PermissionDenied
@@ -89,10 +93,33 @@ def partner_org_detail(request, org_id):
         "org": org,
         "form": form,
         "can_edit": can_edit,
-        "members": selectors.visible_memberships(request.membership).filter(partner_org=org),
+        "members": members,
         "invitations": selectors.visible_invitations(request.membership).filter(partner_org=org),
     }
     return render(request, "accounts/partner_org_detail.html", context, status=400 if form.errors else 200)
+
+
+def _status_change_notice(org, members):
+    """What changing `org`'s status does to its users, said on the form before it is saved."""
+    if org.status == PartnerOrg.Status.ACTIVE:
+        count = sum(m.is_active for m in members)
+        message = ngettext(
+            "Deactivating %(org)s switches off its %(count)d active user; they can sign in again when it is "
+            "reactivated.",
+            "Deactivating %(org)s switches off its %(count)d active users; they can sign in again when it is "
+            "reactivated.",
+            count,
+        )
+    else:
+        count = sum(m.deactivated_with_org for m in members)
+        message = ngettext(
+            "Reactivating %(org)s lets the %(count)d user its deactivation switched off sign in again; users whose "
+            "access was removed one by one stay removed.",
+            "Reactivating %(org)s lets the %(count)d users its deactivation switched off sign in again; users whose "
+            "access was removed one by one stay removed.",
+            count,
+        )
+    return message % {"org": org.name, "count": count}
 
 
 @permission_required(can_invite_users)

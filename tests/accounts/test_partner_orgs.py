@@ -401,12 +401,14 @@ def test_deactivating_without_a_reason_is_refused_on_the_page_and_in_the_api(wor
     assert _events(world.tenant_a, "partner_org.status_change") == []
 
 
-def test_a_reactivation_needs_no_reason_and_a_new_status_with_other_fields_is_saved_at_once(world):
+def test_a_new_status_with_other_fields_is_saved_at_once(world):
     with tenant_scope(world.tenant_a):
         PartnerOrg.objects.filter(pk=world.org2.pk).update(status="inactive")
 
     response = world.client(world.alice).patch(
-        f"{API}{world.org2.pk}/", {"status": "active", "country": "NL"}, content_type="application/json"
+        f"{API}{world.org2.pk}/",
+        {"status": "active", "country": "NL", "reason": "Contract renewed"},
+        content_type="application/json",
     )
 
     assert response.status_code == 200, response.json()
