@@ -16,7 +16,8 @@ The state change lives in the module's service, never in a model method. Example
         transitions=[
             Transition(name="deactivate", source={"active"}, target="inactive",
                        allowed=can_manage_partner_orgs, reason_required=True),
-            Transition(name="reactivate", source={"inactive"}, target="active", allowed=can_manage_partner_orgs),
+            Transition(name="reactivate", source={"inactive"}, target="active",
+                       allowed=can_manage_partner_orgs, reason_required=True),
         ],
     )
     PARTNER_ORG_STATUS.move(obj=org, to="inactive", actor_membership=membership, reason="Contract ended")
