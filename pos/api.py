@@ -11,7 +11,13 @@ from rest_framework.views import APIView
 from pos import selectors
 from pos.models import ColumnMapping, DateFormat, DecimalSeparator, Field, PosImport, PosLine
 from pos.services.exports import rejects_table
-from pos.services.imports import API_MAX_LINES, column_mapping_save, pos_import_create, pos_lines_submit
+from pos.services.imports import (
+    API_MAX_LINES,
+    column_mapping_save,
+    pos_import_create,
+    pos_import_delete,
+    pos_lines_submit,
+)
 from pos.services.mappings import column_mapping_delete, column_mapping_update
 from prm.accounts.models import PartnerOrg
 from prm.api import filters
@@ -103,6 +109,14 @@ class PosImportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantV
             mapping=body.validated_data.get("mapping"),
         )
         return Response(PosImportSerializer(pos_import).data, status=status.HTTP_202_ACCEPTED)
+
+    @extend_schema(
+        responses={204: None},
+        summary="Delete a file waiting for a mapping (409 not_waiting_for_mapping for a job in another state)",
+    )
+    def destroy(self, request, pk=None):
+        pos_import_delete(actor_membership=self.membership, pos_import=self.get_object())
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class PosRejectsView(APIView):

@@ -87,6 +87,13 @@ class LineFilterForm(StyledForm):
         else:
             self.fields["partner_org"].queryset = PartnerOrg.objects.all()
 
+    def clean(self):
+        cleaned = super().clean()
+        date_from, date_to = cleaned.get("date_from"), cleaned.get("date_to")
+        if date_from and date_to and date_from > date_to:
+            self.add_error("date_to", _("The end date is before the start date."))
+        return cleaned
+
 
 class PartNumberForm(StyledForm):
     partner_org = forms.ModelChoiceField(label=_("Partner"), queryset=PartnerOrg.all_tenants.none())

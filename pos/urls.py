@@ -8,6 +8,7 @@ urlpatterns = [
     path("imports/<uuid:import_id>/", views.import_detail, name="import_detail"),
     path("imports/<uuid:import_id>/progress/", views.import_progress_partial, name="import_progress"),
     path("imports/<uuid:import_id>/mapping/", views.import_mapping, name="import_mapping"),
+    path("imports/<uuid:import_id>/delete/", views.import_delete, name="import_delete"),
     path("imports/<uuid:import_id>/rejects.csv", views.import_rejects, name="import_rejects"),
     path(
         "imports/<uuid:import_id>/rejects.xlsx",

@@ -7,9 +7,9 @@ from django.views.decorators.http import require_POST
 
 from pos import selectors
 from pos.forms import LineFilterForm, MappingForm, PartNumberForm, UploadForm
-from pos.models import Field, PosImport
+from pos.models import Field, PosImport, PosLine
 from pos.services.exports import lines_table, rejects_table
-from pos.services.imports import column_mapping_save, pos_import_create, reject_reason_text
+from pos.services.imports import column_mapping_save, pos_import_create, pos_import_delete, reject_reason_text
 from pos.services.mappings import column_mapping_delete, column_mapping_update
 from pos.services.part_numbers import partner_part_number_create
 from prm import exports
@@ -18,6 +18,8 @@ from prm.exports import streaming_csv_response
 from prm.forms import apply_domain_error
 from prm.pages import paginate
 from prm.services import DomainError
+
+REJECTS_PER_PAGE = 50  # the rejected lines listed on a result page; the rejects file holds them all
 
 
 @member_required
@@ -60,6 +62,10 @@ def import_detail(request, import_id):
         return redirect("pos:import_mapping", pos_import.pk)
     reasons = [(code, reject_reason_text(code), n) for code, n in pos_import.reject_reasons.items()]
     context = {"pos_import": pos_import, "progress": selectors.import_progress(pos_import), "reasons": reasons}
+    if pos_import.lines_rejected:
+        context.update(paginate(request, selectors.rejects_of(pos_import), per_page=REJECTS_PER_PAGE))
+        for reject in context["page_obj"]:
+            reject.reason_text = reject_reason_text(reject.reason_code)
     return render(request, "pos/import_detail.html", context)
 
 
@@ -109,6 +115,22 @@ def import_mapping(request, import_id):
     return render(request, "pos/import_mapping.html", context, status=400 if form.errors else 200)
 
 
+@require_POST
+@permission_required(can_send_partner_data)
+def import_delete(request, import_id):
+    """Delete a file waiting for a mapping (the mapping page's Delete, confirmed there), then back to the list."""
+    pos_import = _visible_import(request, import_id)
+    try:
+        pos_import_delete(actor_membership=request.membership, pos_import=pos_import)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("pos:import_detail", pos_import.pk)
+    messages.success(
+        request, _("“%(name)s” deleted; nothing was loaded from it.") % {"name": pos_import.file.original_name}
+    )
+    return redirect("pos:import_list")
+
+
 def _table_response(request, filename, file_format, count, header, rows, back):
     """The table as CSV (streamed), or as XLSX when it fits one sheet; else back to `back` with a message."""
     if file_format == "csv":
@@ -134,10 +156,11 @@ def import_rejects(request, import_id, file_format="csv"):
 
 
 def _filtered_lines(request):
+    """The filter form and the lines it selects: none while a filter is not valid (the form says why)."""
     form = LineFilterForm(request.GET or None, viewer=request.membership)
-    filters = {}
-    if form.is_valid():
-        filters = {k: v for k, v in form.cleaned_data.items() if v}
+    if form.errors:
+        return form, PosLine.objects.none()
+    filters = {k: v for k, v in form.cleaned_data.items() if v} if form.is_bound else {}
     return form, selectors.visible_lines(request.membership, **filters)
 
 
@@ -156,7 +179,7 @@ def line_list(request):
 def line_export(request, file_format="csv"):
     form, lines = _filtered_lines(request)
     if form.errors:
-        return render(request, "pos/line_list.html", {"form": form, **paginate(request, lines.none())}, status=400)
+        return render(request, "pos/line_list.html", {"form": form, **paginate(request, lines)}, status=400)
     header, rows = lines_table(lines)
     count = lines.count() if file_format == "xlsx" else 0
     back = f"{reverse('pos:line_list')}?{request.GET.urlencode()}"

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.files.storage import default_storage
 from django.db import (
     DEFAULT_DB_ALIAS,
     IntegrityError,
@@ -31,7 +32,7 @@ from pos.services import pipeline
 from pos.services.reading import FileUnreadable, Layout, csv_rows, detect_csv, detect_xlsx, xlsx_rows
 from pos.signals import announce_lines_loaded
 from prm.accounts.models import PartnerOrg
-from prm.accounts.permissions import can_act_for_any_partner, is_partner, require
+from prm.accounts.permissions import can_act_for_any_partner, can_send_partner_data, is_partner, require
 from prm.audit.services import record
 from prm.files.services import stored_file_create, stored_file_open
 from prm.files.validation import UploadRejected, sniff
@@ -310,6 +311,40 @@ def column_mapping_save(
     record(action="pos_mapping.save", actor=actor, obj=mapping, after=template)
     _queue(pos_import)
     return mapping
+
+
+@transaction.atomic
+def pos_import_delete(*, actor_membership, pos_import):
+    """Delete a job waiting for a mapping (nothing was loaded from it) and its stored file, which leaves the storage
+    once the deletion commits. Who may upload the partner's files may delete them; a job in any other state stays
+    (Conflict `not_waiting_for_mapping`): its lines, rejects and history are the partner's record."""
+    pos_import = PosImport.objects.select_for_update().filter(pk=pos_import.pk).first()
+    if pos_import is None:
+        raise DomainError(_("This file was deleted."), code="not_found", status=404)
+    require(
+        can_send_partner_data(actor_membership) and is_in_scope(actor_membership, pos_import.partner_org),
+        _("You may not delete this partner's files."),
+    )
+    if pos_import.status != PosImport.Status.NEEDS_MAPPING:
+        raise Conflict(
+            _("Only a file waiting for a column mapping can be deleted; this one is “%(status)s”.")
+            % {"status": pos_import.get_status_display()},
+            code="not_waiting_for_mapping",
+        )
+    stored = pos_import.file
+    record(
+        action="pos_import.delete",
+        actor=actor_membership.user,
+        obj=pos_import,
+        before={
+            "file": stored.original_name,
+            "partner_org": str(pos_import.partner_org_id),
+            "status": pos_import.status,
+        },
+    )
+    pos_import.delete()
+    stored.delete()
+    transaction.on_commit(lambda: default_storage.delete(stored.storage_path))
 
 
 # --- the load ----------------------------------------------------------------------------------------------

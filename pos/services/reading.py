@@ -15,10 +15,14 @@ from dataclasses import dataclass, field
 
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from openpyxl import load_workbook
 from python_calamine import CalamineWorkbook
 
+from pos.models import REQUIRED_FIELDS
+
 MAX_COLUMNS = 200
+MIN_COLUMNS = len(REQUIRED_FIELDS)  # one per required field; the currency may be the template's default
 MAX_LINE_CHARS = 1_000_000
 SAMPLE_BYTES = 256 * 1024
 DELIMITERS = ",;\t|"
@@ -72,7 +76,21 @@ def _check_header(header):
             "max": MAX_COLUMNS,
         }
         raise FileUnreadable("too_many_columns", message)
+    if len(header) < MIN_COLUMNS:
+        raise _too_few_columns(len(header))
     return [h.strip() for h in header]
+
+
+def _too_few_columns(count):
+    """A note or any file narrower than a sales report: refused at upload, not read as a one-column report."""
+    message = ngettext(
+        "The file has %(count)d column; a sales report has at least %(min)d, one for each of: %(fields)s. "
+        "Its first line names the columns, separated by commas, semicolons, tabs or |.",
+        "The file has %(count)d columns; a sales report has at least %(min)d, one for each of: %(fields)s. "
+        "Its first line names the columns, separated by commas, semicolons, tabs or |.",
+        count,
+    ) % {"count": count, "min": MIN_COLUMNS, "fields": ", ".join(str(f.label) for f in REQUIRED_FIELDS)}
+    return FileUnreadable("too_few_columns", message)
 
 
 def detect_csv(handle):

@@ -36,7 +36,7 @@ from tests.factories.populate import pos_line
 LINES = "/api/v1/pos/lines/"
 IMPORTS = "/api/v1/pos/imports/"
 KEY = "6f1c2a0e-5d4b-4a8e-9c1f-3b2d7e8a9f00"
-SALES = "Invoice No;Invoice Date;Part;Qty\nINV-1;2026-03-02;AX-24;3\n"
+SALES = "Invoice No;Invoice Date;Part;Qty;Price;Customer;Country\nINV-1;2026-03-02;AX-24;3;10;Hooli;US\n"
 
 
 @pytest.fixture

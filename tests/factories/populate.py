@@ -88,7 +88,8 @@ def populate_tenant(tenant, *, admin_membership, partner_org, marker):
             actor_membership=admin_membership,
             partner_org=partner_org,
             upload=SimpleUploadedFile(
-                f"{marker}-sales.csv", f"Invoice;Date;Part;Qty\n{marker}-INV-3;2026-03-02;{product.sku};1\n".encode()
+                f"{marker}-sales.csv",
+                f"Invoice;Date;Part;Qty;Price;Customer;Country\n{marker}-INV-3;2026-03-02;{product.sku};1;10;Hooli;US\n".encode(),
             ),
         )
         fx_rate = FxRate.objects.create(

@@ -1,5 +1,6 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 
 from pos.models import PartnerPartNumber
 from pos.services.imports import column_mapping_save, pos_import_create
@@ -31,6 +32,19 @@ def catalog(world):
         }
         PartnerPartNumber.objects.create(partner_org=world.org1, partner_sku="NW-24", product=products["AX-24"])
     return products
+
+
+@pytest.fixture
+def in_french():
+    """Switches a test client's language to French; afterwards the test's thread, which the client's French
+    requests left in French, speaks the default language again."""
+
+    def switch(client):
+        client.post("/i18n/setlang/", {"language": "fr", "next": "/"})
+        return client
+
+    yield switch
+    translation.deactivate()
 
 
 def membership(world, user, tenant=None):

@@ -229,7 +229,8 @@ def test_an_analyst_can_view_imports_but_not_upload_or_map(world, catalog, loade
     alpha, beta = loaded
     with tenant_scope(world.tenant_a):
         waiting = pos_import_create(
-            actor_membership=membership(world, world.pat), upload=csv_file("A;B\n1;2\n", header="", name="n.csv")
+            actor_membership=membership(world, world.pat),
+            upload=csv_file("A;B;C;D;E;F;G\n1;2;3;4;5;6;7\n", header="", name="n.csv"),
         )
     client = world.client(analyst)
 
@@ -331,7 +332,8 @@ def test_a_partner_sees_only_its_own_organisations_imports_and_lines(world, load
     alpha, beta = loaded
     with tenant_scope(world.tenant_a):
         waiting = pos_import_create(
-            actor_membership=membership(world, world.pat), upload=csv_file("A;B\n1;2\n", header="", name="n.csv")
+            actor_membership=membership(world, world.pat),
+            upload=csv_file("A;B;C;D;E;F;G\n1;2;3;4;5;6;7\n", header="", name="n.csv"),
         )
     otto, una = world.client(world.otto), world.client(world.una)
 
