@@ -55,9 +55,10 @@ class PosConfig(AppConfig):
             order=10,
         )
         register_demo_seeder(seed_pos_demo)
+        from pos.selectors import sales_out_arrivals
         from prm.modules import register_report_kind
 
-        register_report_kind(SALES_OUT_REPORT_KIND, _("Sales-out report (POS)"))
+        register_report_kind(SALES_OUT_REPORT_KIND, _("Sales-out report (POS)"), arrivals=sales_out_arrivals)
         register_exempt_index(
             table="pos_posline",
             index="pos_line_date_brin",

@@ -16,6 +16,7 @@ from prm.accounts.selectors import partner_org_list
 from prm.cadences.due_dates import NO_CADENCE
 from prm.cadences.selectors import report_statuses
 from prm.files.services import stored_file_open
+from prm.tenancy.context import require_current_tenant
 from prm.territories.selectors import partner_orgs_in_scope, within_scope
 
 
@@ -28,15 +29,19 @@ def reporting_status(viewer, today=None):
     reporting cadence: the last and next due dates, and whether the latest completed report (the day its file
     arrived, in the tenant's time zone) is late."""
     orgs = list(partner_org_list(viewer=viewer))
-    latest = dict(
-        visible_imports(viewer)
-        .filter(status=PosImport.Status.COMPLETED)
+    statuses = report_statuses(orgs, SALES_OUT_REPORT_KIND, sales_out_arrivals(orgs), today)
+    return [(org, statuses[org.pk]) for org in orgs if statuses[org.pk].state != NO_CADENCE]
+
+
+def sales_out_arrivals(partner_orgs):
+    """{partner org id: the day (in the tenant's time zone) its latest completed sales-out report arrived}: the
+    report kind's `arrivals` (prm.modules.register_report_kind)."""
+    return dict(
+        PosImport.objects.filter(status=PosImport.Status.COMPLETED, partner_org__in=partner_orgs)
         .values("partner_org_id")
-        .annotate(last=Max(TruncDate("created_at", tzinfo=ZoneInfo(viewer.tenant.time_zone))))
+        .annotate(last=Max(TruncDate("created_at", tzinfo=ZoneInfo(require_current_tenant().time_zone))))
         .values_list("partner_org_id", "last")
     )
-    statuses = report_statuses(orgs, SALES_OUT_REPORT_KIND, latest, today)
-    return [(org, statuses[org.pk]) for org in orgs if statuses[org.pk].state != NO_CADENCE]
 
 
 def visible_lines(viewer, **filters):

@@ -233,11 +233,21 @@ def tier_revenue_sources():
 # per partner or partner type when each kind is due (prm.cadences); the module asks `report_status(...)`.
 
 _report_kinds = {}
+_report_arrivals = {}
 
 
-def register_report_kind(value, label):
-    """A kind of periodic partner report that a reporting cadence can be set for (`label` a lazy translation)."""
+def register_report_kind(value, label, arrivals=None):
+    """A kind of periodic partner report that a reporting cadence can be set for (`label` a lazy translation).
+    `arrivals(partner_orgs)` → {partner org id: the day its latest report arrived}, from the module that receives
+    the reports: with it, the daily late-report job (prm.cadences.tasks) reminds partners whose report is overdue."""
     _report_kinds[value] = label
+    if arrivals is not None:
+        _report_arrivals[value] = arrivals
+
+
+def report_kinds_with_arrivals():
+    """[(kind, label, arrivals)] of the kinds whose module says when reports arrived."""
+    return [(kind, _report_kinds[kind], arrivals) for kind, arrivals in sorted(_report_arrivals.items())]
 
 
 def is_report_kind(value):

@@ -339,6 +339,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "prm.api.tasks.purge_expired_idempotency_keys",
         "schedule": crontab(hour=3, minute=47),
     },
+    "notify-late-reports": {  # after midnight in Europe and the Americas alike; once per overdue report anyway
+        "task": "prm.cadences.tasks.notify_late_reports",
+        "schedule": crontab(hour=7, minute=5),
+    },
 }
 
 # Every record (errors with their traceback) on stdout with its tenant and request id: gunicorn writes stdout to

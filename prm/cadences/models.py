@@ -93,3 +93,20 @@ class ReportingCadence(TenantModel):
         if self.frequency == self.Frequency.WEEKLY:
             return _("Weekly on %(weekday)s") % {"weekday": self.get_weekday_display()}
         return _("Quarterly, %(days)s days after the fiscal quarter ends") % {"days": self.days_after_quarter_end}
+
+
+class LateReportNotice(TenantModel):
+    """A partner reminded that its report of `report_kind` owed on `due_date` has not arrived (prm.cadences.services.
+    late_reports_notify): one per partner, kind and due date, so each overdue report is notified once."""
+
+    partner_org = TenantForeignKey("accounts.PartnerOrg", on_delete=models.CASCADE, related_name="+")
+    report_kind = models.CharField(max_length=50)
+    due_date = models.DateField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant", "partner_org", "report_kind", "due_date"], name="one_late_report_notice"
+            )
+        ]

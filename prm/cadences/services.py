@@ -1,11 +1,15 @@
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
-from prm.accounts.models import PartnerOrg
+from prm.accounts.models import Membership, PartnerOrg, Role
 from prm.accounts.permissions import can_configure_tenant, require
 from prm.audit.services import record, snapshot
-from prm.cadences.models import MAX_DAYS_AFTER_QUARTER_END, ReportingCadence
-from prm.modules import is_report_kind
+from prm.cadences.models import MAX_DAYS_AFTER_QUARTER_END, LateReportNotice, ReportingCadence
+from prm.cadences.selectors import report_statuses
+from prm.fiscal import tenant_today
+from prm.modules import is_report_kind, report_kinds_with_arrivals
+from prm.notifications.services import notify
 from prm.services import Conflict, DomainError
 
 CADENCE_FIELDS = [
@@ -150,3 +154,48 @@ def cadence_delete(*, actor_membership, cadence):
     before = snapshot(cadence, CADENCE_FIELDS)
     record(action="cadence.delete", actor=actor_membership.user, obj=cadence, before=before)
     cadence.delete()
+
+
+# --- the daily late-report job (prm.cadences.tasks) ----------------------------------------------------------
+
+
+@transaction.atomic
+def late_reports_notify(today=None):
+    """For the current tenant: each active partner whose report of a kind that says when reports arrive
+    (prm.modules.report_kinds_with_arrivals) was due on a business day before `today` and has not arrived is
+    notified once for that due date — its partner admins and its channel manager. Returns the notices created."""
+    today = today or tenant_today()
+    active = PartnerOrg.objects.filter(status=PartnerOrg.Status.ACTIVE)
+    partner_orgs = list(active.select_related("channel_manager__user"))
+    notices = []
+    for kind, label, arrivals in report_kinds_with_arrivals():
+        statuses = report_statuses(partner_orgs, kind, arrivals(partner_orgs), today)
+        for org in partner_orgs:
+            status = statuses[org.pk]
+            if status.is_late and not status.received and status.days_late > 0:
+                notice, created = LateReportNotice.objects.get_or_create(
+                    partner_org=org, report_kind=kind, due_date=status.last_due
+                )
+                if created:
+                    _notify_late_report(org, label, status)
+                    notices.append(notice)
+    return notices
+
+
+def _notify_late_report(org, label, status):
+    admins = Membership.objects.filter(partner_org=org, role=Role.PARTNER_ADMIN, is_active=True)
+    channel_manager = org.channel_manager
+    recipients = [m.user for m in admins.select_related("user")]
+    if channel_manager is not None and channel_manager.is_active:
+        recipients.append(channel_manager.user)
+    values = {"report": label, "org": org.name, "due": status.last_due.isoformat(), "days": status.days_late}
+    notify(
+        recipients=recipients,
+        title=_("%(report)s of %(org)s is overdue") % values,
+        body=ngettext(
+            "It was due on %(due)s, %(days)s business day ago.",
+            "It was due on %(due)s, %(days)s business days ago.",
+            status.days_late,
+        )
+        % values,
+    )

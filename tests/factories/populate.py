@@ -9,7 +9,7 @@ from pos.services.imports import pos_import_create, pos_lines_submit
 from prm.accounts.services import api_token_create, invitation_create
 from prm.api.models import IdempotencyKey
 from prm.audit.services import record
-from prm.cadences.models import ReportingCadence
+from prm.cadences.models import LateReportNotice, ReportingCadence
 from prm.catalog.models import Price
 from prm.files.models import StoredFile
 from prm.files.services import stored_file_create
@@ -119,6 +119,9 @@ def populate_tenant(tenant, *, admin_membership, partner_org, marker):
         cadence = ReportingCadence.objects.create(
             partner_org=partner_org, report_kind="pos_sales_out", frequency="monthly", day_of_month=10
         )
+        late_report_notice = LateReportNotice.objects.create(
+            partner_org=partner_org, report_kind="pos_sales_out", due_date=datetime.date(2026, 3, 10)
+        )
         mapping = ColumnMapping.objects.create(
             partner_org=partner_org,
             name=f"{marker} template",
@@ -150,6 +153,7 @@ def populate_tenant(tenant, *, admin_membership, partner_org, marker):
         "column_mapping": mapping,
         "fx_rate": fx_rate,
         "reporting_cadence": cadence,
+        "late_report_notice": late_report_notice,
         "ledger_posting": ledger_posting,
         "ledger_balance": ledger_balance,
         "territory": territory,
