@@ -4,6 +4,8 @@ through Debian's Chromium (/usr/bin/chromium, headless — never a downloaded br
 import pytest
 from playwright.sync_api import sync_playwright
 
+from tests.factories import PASSWORD
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",  # we run as root on the test machines
@@ -15,6 +17,14 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--host-resolver-rules=MAP *.localhost 127.0.0.1",
 ]
+
+
+def sign_in(page, base_url, email):
+    page.goto(f"{base_url}/accounts/login/")
+    page.fill("input[name=login]", email)
+    page.fill("input[name=password]", PASSWORD)
+    with page.expect_navigation():
+        page.click("button[type=submit]")
 
 
 class WatchedBrowser:

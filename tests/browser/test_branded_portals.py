@@ -2,8 +2,9 @@ import pytest
 
 from prm.accounts.models import Role
 from prm.tenancy.context import tenant_scope
+from tests.browser.conftest import sign_in
 from tests.conftest import make_member
-from tests.factories import PASSWORD, PartnerOrgFactory, TenantFactory
+from tests.factories import PartnerOrgFactory, TenantFactory
 
 pytestmark = pytest.mark.browser
 
@@ -26,14 +27,6 @@ def portals(live_server_url):
         "acme": live_server_url.format(host="acme.localhost"),
         "globex": live_server_url.format(host="globex.localhost"),
     }
-
-
-def sign_in(page, base_url, email):
-    page.goto(f"{base_url}/accounts/login/")
-    page.fill("input[name=login]", email)
-    page.fill("input[name=password]", PASSWORD)
-    with page.expect_navigation():
-        page.click("button[type=submit]")
 
 
 def brand_colour(page):
