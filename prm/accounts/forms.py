@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from prm.accounts.backends import may_sign_in_here
 from prm.accounts.middleware import invitation_in_session
-from prm.accounts.models import Membership, PartnerOrg
+from prm.accounts.models import Membership, PartnerOrg, Role
 from prm.accounts.permissions import is_partner
 from prm.accounts.selectors import channel_managers, invitable_roles
 from prm.forms import StyledForm
@@ -40,6 +40,9 @@ class PartnerOrgForm(StyledForm):
         self.fields["channel_manager"].queryset = channel_managers()
 
 
+ADMIN_ROLES = frozenset({Role.VENDOR_ADMIN, Role.PARTNER_ADMIN})  # asked to confirm before they are granted
+
+
 class InvitationForm(StyledForm):
     email = forms.EmailField(label=_("E-mail"))
     role = forms.ChoiceField(label=_("Role"))
@@ -50,13 +53,27 @@ class InvitationForm(StyledForm):
         help_text=_("Required for partner roles."),
     )
 
+    confirm_admin = forms.BooleanField(
+        label=_("I confirm: this person gets an admin role"),
+        required=False,
+        help_text=_("A vendor admin manages the whole portal; a partner admin manages their organisation's users."),
+    )
+
     def __init__(self, *args, viewer, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["role"].choices = invitable_roles(viewer)
+        choices = invitable_roles(viewer)
+        self.fields["role"].choices = choices
+        self.fields["role"].initial = choices[0][0] if choices else None  # the least powerful
         if is_partner(viewer):
             del self.fields["partner_org"]
         else:
             self.fields["partner_org"].queryset = PartnerOrg.objects.filter(status=PartnerOrg.Status.ACTIVE)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("role") in ADMIN_ROLES and not data.get("confirm_admin"):
+            self.add_error("confirm_admin", _("Tick the box to grant an admin role, or choose another role."))
+        return data
 
 
 class ReasonForm(StyledForm):

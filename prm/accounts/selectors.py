@@ -51,9 +51,14 @@ def visible_invitations(viewer):
     return invitations
 
 
+# Least powerful first: an invitation form offers (and defaults to) the role that grants the least.
+ROLES_BY_POWER = [Role.PARTNER_USER, Role.PARTNER_ADMIN, Role.ANALYST, Role.CHANNEL_MANAGER, Role.VENDOR_ADMIN]
+
+
 def invitable_roles(viewer):
+    """[(value, label)] of the roles `viewer` may invite with, least powerful first."""
     allowed = permissions.invitable_roles(viewer)
-    return [(r.value, r.label) for r in Role if r in allowed]
+    return [(r.value, r.label) for r in ROLES_BY_POWER if r in allowed]
 
 
 def api_tokens_of(user):

@@ -88,6 +88,31 @@ def _accept_data(**overrides):
 # --- inviting and the e-mail --------------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize(("inviter", "least"), [("alice", Role.PARTNER_USER), ("pat", Role.PARTNER_USER)])
+def test_the_invitation_form_offers_the_least_powerful_role_first_and_by_default(world, inviter, least):
+    form = world.client(getattr(world, inviter)).get("/users/").context["form"]
+
+    assert form["role"].value() == least
+    assert [value for value, _label in form.fields["role"].choices][-1] in (Role.VENDOR_ADMIN, Role.PARTNER_ADMIN)
+
+
+@pytest.mark.parametrize(("inviter", "role"), [("alice", Role.VENDOR_ADMIN), ("pat", Role.PARTNER_ADMIN)])
+def test_an_admin_role_is_granted_only_once_confirmed(world, django_capture_on_commit_callbacks, inviter, role):
+    client = world.client(getattr(world, inviter))
+    data = {"email": "boss@partner.test", "role": role, "partner_org": str(world.org1.pk)}
+
+    unconfirmed = _invite_on_page(client, django_capture_on_commit_callbacks, **data)
+    assert unconfirmed.status_code == 400
+    assert unconfirmed.context["form"].errors["confirm_admin"] == [
+        "Tick the box to grant an admin role, or choose another role."
+    ]
+    assert _invitations(world.tenant_a) == []
+
+    confirmed = _invite_on_page(client, django_capture_on_commit_callbacks, confirm_admin="on", **data)
+    assert confirmed.status_code == 302
+    assert [i.role for i in _invitations(world.tenant_a)] == [role]
+
+
 def test_a_vendor_admin_invites_on_the_users_page_and_the_email_is_branded_with_the_accept_link(
     branded, mailoutbox, django_capture_on_commit_callbacks
 ):
@@ -133,6 +158,7 @@ def test_following_the_link_creates_the_account_and_membership_signs_in_and_noti
         email="newbie@partner.test",
         role=Role.PARTNER_ADMIN,
         partner_org=str(world.org2.pk),
+        confirm_admin="on",
     )
     token = _token_from(mailoutbox[0])
     visitor = anonymous_client(world.tenant_a)
@@ -531,7 +557,10 @@ def test_a_signed_in_user_with_another_email_cannot_accept(world, invitation):
         ({"email": "x@partner.test", "role": "superuser", "org": True}, "Select a valid choice."),
         ({"email": "x@partner.test", "role": "", "org": True}, "This field is required."),
         ({"email": "x@partner.test", "role": Role.PARTNER_USER, "org": False}, "A partner role needs a partner"),
-        ({"email": "x@partner.test", "role": Role.PARTNER_ADMIN, "org": False}, "A partner role needs a partner"),
+        (
+            {"email": "x@partner.test", "role": Role.PARTNER_ADMIN, "org": False, "confirm_admin": "on"},
+            "A partner role needs a partner",
+        ),
     ],
     ids=["empty-email", "malformed-email", "unknown-role", "no-role", "partner-user-no-org", "partner-admin-no-org"],
 )

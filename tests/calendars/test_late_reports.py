@@ -16,7 +16,8 @@ from prm.cadences.tasks import notify_late_reports
 from prm.notifications.models import Notification
 from prm.tenancy.context import tenant_scope
 
-DUE_TUESDAY_10_MARCH = datetime.date(2026, 3, 16)  # a Monday: the report due on Tuesday 10 March is 4 business days late
+# A Monday: the report due on Tuesday 10 March is 4 business days late.
+MONDAY_16_MARCH = datetime.date(2026, 3, 16)
 
 
 @pytest.fixture
@@ -44,8 +45,8 @@ def notified(world):
 
 def test_an_overdue_report_notifies_the_partner_admins_and_the_channel_manager_once(world, monthly_by_the_10th):
     with tenant_scope(world.tenant_a):
-        first = late_reports_notify(today=DUE_TUESDAY_10_MARCH)
-        again = late_reports_notify(today=DUE_TUESDAY_10_MARCH + datetime.timedelta(days=1))
+        first = late_reports_notify(today=MONDAY_16_MARCH)
+        again = late_reports_notify(today=MONDAY_16_MARCH + datetime.timedelta(days=1))
 
     title = "Sales-out report (POS) of Alpha Resellers is overdue"
     body = "It was due on 2026-03-10, 4 business days ago."
@@ -56,7 +57,7 @@ def test_an_overdue_report_notifies_the_partner_admins_and_the_channel_manager_o
 
 def test_the_next_overdue_report_is_notified_again(world, monthly_by_the_10th):
     with tenant_scope(world.tenant_a):
-        late_reports_notify(today=DUE_TUESDAY_10_MARCH)
+        late_reports_notify(today=MONDAY_16_MARCH)
         april = late_reports_notify(today=datetime.date(2026, 4, 14))
 
         assert [n.due_date for n in april] == [datetime.date(2026, 4, 10)] * 2  # org2 has not reported March either
@@ -67,7 +68,7 @@ def test_nothing_is_notified_on_the_due_day_or_for_an_inactive_partner(world, mo
     with tenant_scope(world.tenant_a):
         on_the_due_day = late_reports_notify(today=datetime.date(2026, 3, 10))
         PartnerOrg.objects.filter(pk=world.org1.pk).update(status=PartnerOrg.Status.INACTIVE)
-        inactive = late_reports_notify(today=DUE_TUESDAY_10_MARCH)
+        inactive = late_reports_notify(today=MONDAY_16_MARCH)
 
     assert on_the_due_day == inactive == []
     assert notified(world) == []
