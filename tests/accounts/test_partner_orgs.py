@@ -543,3 +543,16 @@ def test_the_org_page_offers_the_status_moves_its_workflow_allows_the_viewer(wor
 
     assert offered(world.bob) == ["active", "inactive"]
     assert offered(analyst) == ["active"]  # an analyst reads the page; no move is offered
+
+
+@pytest.mark.parametrize(
+    ("who", "history", "invite"), [("alice", True, True), ("bob", False, True), ("analyst", False, False)]
+)
+def test_the_org_page_offers_history_and_invite_only_to_who_may_open_them(world, analyst, who, history, invite):
+    viewer = analyst if who == "analyst" else getattr(world, who)
+    html = world.client(viewer).get(f"/partner-orgs/{world.org1.pk}/").content.decode()
+
+    assert (f"/audit/?object_id={world.org1.pk}" in html) is history
+    assert (f"/users/?partner_org={world.org1.pk}" in html) is invite
+    if history:
+        assert world.client(viewer).get(f"/audit/?object_id={world.org1.pk}").status_code == 200
