@@ -19,6 +19,7 @@ from django.db import connections
 from django.test import Client
 from django.test.testcases import LiveServerThread
 from django.test.utils import setup_databases, teardown_databases
+from django.utils import translation
 from rest_framework.settings import api_settings
 
 from prm.accounts.models import Role
@@ -139,9 +140,14 @@ def live_server_url(committed_db):
 
 @pytest.fixture(autouse=True)
 def _isolated_side_effects(settings, tmp_path):
+    """Each test starts with its own media folder, an empty cache and the default language: a request in French
+    leaves its thread in French (LocaleMiddleware activates, nothing deactivates), which would turn a later test's
+    messages French under pytest-xdist's test order."""
     settings.MEDIA_ROOT = str(tmp_path / "media")
     cache.clear()
+    translation.deactivate()
     yield
+    translation.deactivate()
     shutil.rmtree(tmp_path / "media", ignore_errors=True)
 
 
