@@ -6,3 +6,4 @@ mkdir -p static/vendor
 cp node_modules/bootstrap/dist/css/bootstrap.min.css static/vendor/
 cp node_modules/bootstrap/dist/js/bootstrap.bundle.min.js static/vendor/
 cp node_modules/htmx.org/dist/htmx.min.js static/vendor/
+cp node_modules/chart.js/dist/chart.umd.min.js static/vendor/
