@@ -32,6 +32,8 @@ PRM_TENANT_SQL_GUARD = env_bool("PRM_TENANT_SQL_GUARD", DEBUG)
 # A module's home card, to-do source or object panel that raises: raise (development, tests) or log and leave it out
 # of the page (production; prm.portal.hooks).
 PRM_RAISE_HOOK_ERRORS = env_bool("PRM_RAISE_HOOK_ERRORS", DEBUG)
+# bench/pages.py's baselines: the cheapest signed-in views (prm.portal.views.bench_*), routed only when set.
+PRM_BENCH_VIEWS = env_bool("PRM_BENCH_VIEWS")
 ALLOWED_HOSTS = [h.strip() for h in env("PRM_ALLOWED_HOSTS", ".localhost,localhost").split(",") if h.strip()]
 
 # Tenants are served on <slug>.<PRM_BASE_DOMAIN> (and on custom domains); the platform operator on

@@ -1,7 +1,10 @@
 """URLs of every tenant's portal host. The tenant comes from the host (prm.tenancy.middleware)."""
 
+from django.conf import settings
 from django.urls import include, path
 from django.views.i18n import set_language
+
+from prm.portal import views as portal_views
 
 handler500 = "prm.request_context.server_error"
 
@@ -22,3 +25,9 @@ urlpatterns = [
     path("api/", include("prm.api.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
 ]
+
+if settings.PRM_BENCH_VIEWS:  # bench/pages.py's baselines (a): the same middleware stack, next to no view
+    urlpatterns += [
+        path("bench/minimal/", portal_views.bench_minimal),
+        path("bench/layout/", portal_views.bench_layout),
+    ]

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the project needs when they are missing (idempotent).
 # PostgreSQL 15 and Redis run project-local (see scripts/services.sh); Chromium drives browser tests;
-# Pango/HarfBuzz/fonts are WeasyPrint's runtime; gettext compiles translations.
+# Pango/HarfBuzz/fonts are WeasyPrint's runtime; gettext compiles translations; wrk drives bench/pages.py.
 set -euo pipefail
-packages=(postgresql-15 postgresql-contrib redis-server chromium gettext
+packages=(postgresql-15 postgresql-contrib redis-server chromium gettext wrk
           libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core)
 missing=()
 for p in "${packages[@]}"; do

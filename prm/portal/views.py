@@ -1,11 +1,18 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from prm.accounts.models import Membership, PartnerOrg
-from prm.accounts.permissions import can_configure_tenant, is_partner, member_required, permission_required
+from prm.accounts.permissions import (
+    can_configure_tenant,
+    can_invite_users,
+    is_channel_manager,
+    is_partner,
+    member_required,
+    permission_required,
+)
 from prm.accounts.selectors import open_invitations
 from prm.catalog.models import Product
 from prm.files.models import StoredFile
@@ -14,20 +21,38 @@ from prm.files.validation import UploadRejected
 from prm.fiscal import current_quarter, fiscal_year_quarters
 from prm.forms import apply_domain_error
 from prm.portal.forms import BrandingForm, FiscalCalendarForm
-from prm.portal.hooks import rendered_home_cards, todos
+from prm.portal.hooks import offered_quick_actions, rendered_home_cards, todos
+from prm.portal.selectors import PARTNER_TABLE_PAGE_PARAMETER, partner_table
 from prm.services import DomainError
 from prm.tenancy.services import tenant_update_branding, tenant_update_fiscal_calendar
 
 
 @member_required
+def bench_minimal(request):
+    """The cheapest signed-in view: what every page pays before its own work (bench/pages.py, line (a))."""
+    return HttpResponse("ok", content_type="text/plain")
+
+
+@member_required
+def bench_layout(request):
+    """An empty page in the portal's layout (navigation, menus, branding): what the layout adds to (a)."""
+    return render(request, "base.html")
+
+
+@member_required
 def home(request):
     membership = request.membership
-    modules = {"cards": rendered_home_cards(request), "todos": todos(membership)}  # prm.modules' registries
+    modules = {  # prm.modules' registries
+        "cards": rendered_home_cards(request),
+        "todos": todos(membership),
+        "quick_actions": offered_quick_actions(membership),
+    }
     if is_partner(membership):
-        org = membership.partner_org
+        org = PartnerOrg.objects.select_related("channel_manager__user").get(pk=membership.partner_org_id)
         context = {
             **modules,
             "org": org,
+            "announcements": rendered_home_cards(request, slot="announcements"),
             "colleagues": Membership.objects.filter(partner_org=org, is_active=True).select_related("user"),
         }
         return render(request, "portal/partner_home.html", context)
@@ -38,7 +63,10 @@ def home(request):
         "member_count": Membership.objects.filter(is_active=True).count(),
         "open_invitations": open_invitations().count(),
         "product_count": Product.objects.filter(active=True).count(),
-        "my_partners": PartnerOrg.objects.filter(channel_manager=membership)[:10],
+        "may_list_users": can_invite_users(membership),  # the users page lists users and open invitations
+        "own_partners_only": is_channel_manager(membership),
+        "partner_table": partner_table(membership, request.GET.get(PARTNER_TABLE_PAGE_PARAMETER)),
+        "page_parameter": PARTNER_TABLE_PAGE_PARAMETER,
     }
     return render(request, "portal/vendor_home.html", context)
 
