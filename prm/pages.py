@@ -2,11 +2,23 @@
 
 from django.core.paginator import Paginator
 
+PAGE_NUMBERS_AROUND = 2  # page numbers shown on each side of the current one; the first and last always
 
-def paginate(request, queryset, per_page=25):
-    """The requested page of `queryset` and the query string to keep filters across pages."""
-    page_obj = Paginator(queryset, per_page).get_page(request.GET.get("page"))
+
+def paginate(request, queryset, per_page=25, count=None):
+    """The requested page of `queryset`, the page numbers to offer (Paginator.ELLIPSIS for a gap) and the query
+    string to keep filters across pages. `count`: the number of rows when the caller has it (no count query)."""
+    paginator = Paginator(queryset, per_page)
+    if count is not None:
+        paginator.count = count
+    page_obj = paginator.get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
     encoded = params.urlencode()
-    return {"page_obj": page_obj, "querystring_without_page": f"{encoded}&" if encoded else ""}
+    return {
+        "page_obj": page_obj,
+        "page_numbers": list(
+            paginator.get_elided_page_range(page_obj.number, on_each_side=PAGE_NUMBERS_AROUND, on_ends=1)
+        ),
+        "querystring_without_page": f"{encoded}&" if encoded else "",
+    }
