@@ -2,7 +2,13 @@ import django_filters
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+    inline_serializer,
+)
 from rest_framework import mixins, serializers, status
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
@@ -146,6 +152,8 @@ class PosLineFilter(filters.FilterSet):
 
     def filter_queryset(self, queryset):
         given = self.form.cleaned_data
+        if given.get("date_from") and given.get("date_to") and given["date_from"] > given["date_to"]:
+            raise DomainError(_("date_from is after date_to."), code="invalid_period")
         return selectors.filter_lines(
             queryset,
             partner_org=given.get("partner"),
@@ -157,8 +165,18 @@ class PosLineFilter(filters.FilterSet):
         )
 
 
+class PosLineOrdering(filters.OrderingFilter):
+    """`?ordering=` by the lines page's sort keys (selectors.LINE_SORTS), ties by id; newest loaded first without."""
+
+    def filter_queryset(self, request, queryset, view):
+        return selectors.order_lines(queryset, self.get_ordering(request, queryset, view) or [])
+
+
 class PosLineSerializer(ModelSerializer):
     sku = serializers.CharField(source="product.sku", read_only=True)
+    value = serializers.DecimalField(
+        max_digits=24, decimal_places=4, read_only=True, help_text="quantity × unit_price, in the line's currency."
+    )
 
     class Meta:
         model = PosLine
@@ -174,6 +192,7 @@ class PosLineSerializer(ModelSerializer):
             "reported_sku",
             "quantity",
             "unit_price",
+            "value",
             "currency",
             "end_customer_name",
             "end_customer_country",
@@ -230,12 +249,23 @@ class PosLinesSubmitSerializer(Serializer):
     lines = PosLineInputSerializer(many=True, allow_empty=False, max_length=API_MAX_LINES)
 
 
+@extend_schema_view(
+    list=extend_schema(
+        responses={
+            200: PosLineSerializer(many=True),
+            422: OpenApiResponse(ErrorSerializer, description="`invalid_period` (date_from after date_to)."),
+        },
+        summary="Validated lines, the most recently loaded first unless `ordering` says otherwise (ties by id)",
+    )
+)
 class PosLineViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewSet):
     """Validated sales-out lines. POST sends lines as JSON: same validation as files, a result per line."""
 
     model = PosLine
     serializer_class = PosLineSerializer
     filterset_class = PosLineFilter
+    filter_backends = [filters.FilterBackend, PosLineOrdering]
+    ordering_fields = list(selectors.LINE_SORTS)
 
     def scoped_queryset(self):
         return selectors.visible_lines(self.membership)

@@ -4,7 +4,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.core.cache import cache
-from django.db.models import Count, F, Max, Q, Sum
+from django.db.models import Count, DecimalField, ExpressionWrapper, F, Max, Q, Sum
 from django.db.models.functions import TruncDate
 
 from pos.apps import SALES_OUT_REPORT_KIND
@@ -44,8 +44,55 @@ def sales_out_arrivals(partner_orgs):
     )
 
 
+# A line's value: quantity × unit price, in the line's currency (a return's is negative).
+LINE_VALUE = ExpressionWrapper(
+    F("quantity") * F("unit_price"), output_field=DecimalField(max_digits=24, decimal_places=4)
+)
+
+# The lines' sort keys (the page's `?sort=`, the API's `?ordering=`) and the column each orders by; ties go by id
+# in the same direction, so a page boundary never splits or repeats lines.
+LINE_SORTS = {
+    "invoice_date": "invoice_date",
+    "partner": "partner_org__name",
+    "sku": "product__sku",
+    "end_customer": "end_customer_name",
+    "quantity": "quantity",
+    "value": "value",
+}
+LINES_NEWEST_FIRST = ["-id"]  # the most recently loaded first: the page index's order
+
+
 def visible_lines(viewer, **filters):
-    return filter_lines(within_scope(PosLine.objects.select_related("product", "partner_org"), viewer), **filters)
+    """The lines `viewer` may see that match `filters`, each with its `value`, the most recently loaded first."""
+    lines = within_scope(PosLine.objects.select_related("product", "partner_org"), viewer).annotate(value=LINE_VALUE)
+    return filter_lines(lines, **filters)
+
+
+def order_lines(lines, terms):
+    """`lines` ordered by sort keys ("quantity", "-value": descending), ties by id in the last key's direction;
+    newest first without a key. An unknown key is a KeyError (the page's form and the API check them first)."""
+    if not terms:
+        return lines.order_by(*LINES_NEWEST_FIRST)
+    columns = [f"-{LINE_SORTS[term[1:]]}" if term.startswith("-") else LINE_SORTS[term] for term in terms]
+    return lines.order_by(*columns, "-id" if terms[-1].startswith("-") else "id")
+
+
+def line_totals(lines):
+    """The filtered lines' count, units and value per currency (one grouped query over the whole filtered set, not
+    a page): {"lines", "quantity", "by_currency": [{"currency", "lines", "quantity", "value"}]}."""
+    by_currency = list(
+        lines.order_by("currency")
+        .values("currency")
+        .annotate(total=Sum(LINE_VALUE), lines=Count("id"), units=Sum("quantity"))
+    )
+    return {
+        "lines": sum(row["lines"] for row in by_currency),
+        "quantity": sum(row["units"] for row in by_currency),
+        "by_currency": [
+            {"currency": row["currency"], "lines": row["lines"], "quantity": row["units"], "value": row["total"]}
+            for row in by_currency
+        ],
+    }
 
 
 def filter_lines(lines, *, partner_org=None, product=None, sku="", date_from=None, date_to=None, country=""):

@@ -8,6 +8,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
+from pos import selectors
 from pos.models import ColumnMapping, PosImport, PosLine
 from pos.services.imports import API_MAX_LINES, pos_lines_submit, reject_reason_text
 from prm.accounts.models import PartnerOrg, Role
@@ -497,3 +498,71 @@ def test_without_a_token_the_api_answers_401(world, catalog):
 
     assert anonymous.get(IMPORTS).status_code == 401
     assert anonymous.post(LINES, {"lines": []}, content_type="application/json").status_code == 401
+
+
+# --- lines: a reversed period, ordering, each line's value ------------------------------------------------
+
+
+def test_a_reversed_period_answers_422_invalid_period(world, lines):
+    response = api(world, world.alice).get(LINES, {"date_from": "2026-03-31", "date_to": "2026-03-01"})
+
+    assert_error(response, 422, "invalid_period")
+    assert response.json()["detail"] == "date_from is after date_to."
+
+
+def test_one_day_is_a_period(world, lines):
+    assert invoices(api(world, world.alice).get(LINES, {"date_from": "2026-03-02", "date_to": "2026-03-02"})) == [
+        ("INV-1", "AX-24"),
+        ("INV-1", "AX-48"),
+    ]
+
+
+def ordered(response):
+    """The lines answered, in order, as "invoice/sku"."""
+    assert response.status_code == 200, response.content
+    return [f"{row['invoice_number']}/{row['sku']}" for row in response.json()["results"]]
+
+
+@pytest.mark.parametrize(
+    ("ordering", "expected"),
+    [
+        ("-value", ["B-1/AX-48", "INV-1/AX-48", "INV-1/AX-24", "B-2/AX-24", "INV-2/AX-24"]),
+        ("invoice_date", ["B-2/AX-24", "INV-1/AX-24", "INV-1/AX-48", "INV-2/AX-24", "B-1/AX-48"]),
+        ("partner,-quantity", ["INV-1/AX-24", "INV-1/AX-48", "INV-2/AX-24", "B-1/AX-48", "B-2/AX-24"]),
+    ],
+)
+def test_lines_are_ordered_by_the_pages_sort_keys(world, lines, ordering, expected):
+    assert ordered(api(world, world.alice).get(LINES, {"ordering": ordering})) == expected
+
+
+def test_without_ordering_the_newest_loaded_lines_come_first(world, lines):
+    with tenant_scope(world.tenant_a):
+        newest_first = [f"{line.invoice_number}/{line.product.sku}" for line in PosLine.objects.order_by("-id")]
+
+    assert ordered(api(world, world.alice).get(LINES)) == newest_first
+
+
+@pytest.mark.parametrize("ordering", ["unit_price", "invoice_number", "-", "value,nope", "partner_org__name"])
+def test_an_unknown_ordering_answers_400(world, lines, ordering):
+    response = api(world, world.alice).get(LINES, {"ordering": ordering})
+
+    assert_error(response, 400, "invalid")
+    assert "ordering" in response.json()["errors"]
+
+
+def test_a_line_answers_its_value(world, lines):
+    body = api(world, world.pat).get(LINES, {"country": "US"}).json()["results"][0]
+
+    assert (body["quantity"], body["unit_price"], body["value"]) == (-1, "120.5000", "-120.5000")
+
+
+def test_the_schema_documents_the_orderings_and_the_invalid_period(world):
+    schema = world.client(world.alice).get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+    operation = schema["paths"][LINES]["get"]
+
+    ordering = next(parameter for parameter in operation["parameters"] if parameter["name"] == "ordering")
+    assert ordering["schema"]["items"]["enum"] == [term for key in selectors.LINE_SORTS for term in (key, f"-{key}")]
+    assert "invalid_period" in operation["responses"]["422"]["description"]
+    page = operation["responses"]["200"]["content"]["application/json"]["schema"]["$ref"]
+    assert page == "#/components/schemas/PaginatedPosLineList"
+    assert "value" in schema["components"]["schemas"]["PosLine"]["properties"]
