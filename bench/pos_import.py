@@ -41,7 +41,7 @@ from openpyxl import Workbook  # noqa: E402
 
 from bench.common import print_durability  # noqa: E402
 from pos.demo import COLUMNS, HEADER, sales_rows, write_sales_csv  # noqa: E402
-from pos.models import ColumnMapping, PosImport, PosLine, PosReject  # noqa: E402
+from pos.models import ColumnMapping, PosImport, PosLine, PosReject, PosSalesRollup  # noqa: E402
 from pos.services.imports import header_signature, pos_import_create  # noqa: E402
 from prm.accounts.models import Membership, Role  # noqa: E402
 from prm.accounts.services import membership_create, partner_org_create, user_get_or_create  # noqa: E402
@@ -333,6 +333,7 @@ def main():
         with tenant_scope(tenant):  # the lines go; audit rows cannot, so the tenant stays, suspended
             PosLine.objects.all().delete()
             PosReject.objects.all().delete()
+            PosSalesRollup.objects.all().delete()
         Tenant.objects.filter(pk=tenant.pk).update(status=Tenant.Status.SUSPENDED)
         vacuum_lines_tables()
 

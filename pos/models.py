@@ -275,9 +275,9 @@ class PosReject(TenantModel):
 
 
 class PosSalesRollup(TenantModel):
-    """Validated sales per partner, product, end customer (`PosLine.end_customer_key`), invoice month (its first
-    day) and line currency — kept current by the load inside its own transaction (pos/services/rollup.py), so
-    that it always equals a direct sum over the lines (tests/pos/test_rollup.py). docs/pos.md, "The sales rollup".
+    """Validated sales per partner, product, invoice month (its first day) and line currency — kept current by
+    the load inside its own transaction (pos/services/rollup.py), so that it always equals a direct sum over the
+    lines (tests/pos/test_rollup.py). docs/pos.md, "The sales rollup".
 
     `amount` is the sum of quantity × unit price in `currency` (returns are negative quantities and reduce it);
     `amount_reporting` the same in the tenant's reporting currency, each line converted at the FX rate of its
@@ -295,7 +295,6 @@ class PosSalesRollup(TenantModel):
     product = TenantForeignKey(
         "catalog.Product", on_delete=models.PROTECT, related_name="+", db_constraint=False, db_index=False
     )
-    end_customer_key = models.CharField(max_length=200, db_collation="C")
     month = models.DateField(help_text="The first day of the invoice month.")
     currency = models.CharField(max_length=3)
     quantity = models.BigIntegerField()
@@ -308,8 +307,7 @@ class PosSalesRollup(TenantModel):
         ordering = ["month", "partner_org", "product"]
         constraints = [
             models.UniqueConstraint(
-                fields=["tenant", "partner_org", "product", "end_customer_key", "month", "currency"],
-                name="pos_rollup_key",
+                fields=["tenant", "partner_org", "product", "month", "currency"], name="pos_rollup_key"
             ),
             models.CheckConstraint(condition=models.Q(month__day=1), name="pos_rollup_month_first_day"),
         ]

@@ -24,7 +24,7 @@ from tests.pos.conftest import HEADER, csv_file, membership, run_import
 
 HEADER_WITH_SPACE = HEADER.replace("Qty", "Qty ")  # another file (other bytes) with the same lines
 
-KEYS = ("partner_org_id", "product_id", "end_customer_key", "month", "currency")
+KEYS = ("partner_org_id", "product_id", "month", "currency")
 CENT = Decimal("0.0001")
 
 
@@ -56,14 +56,8 @@ def expected_rollup(world):
     return {key: tuple(row) for key, row in totals.items()}
 
 
-def key_of(world, end_customer_name):
-    """The end-customer key the load gave the lines of that name (however the key is computed)."""
-    with tenant_scope(world.tenant_a):
-        return PosLine.objects.filter(end_customer_name=end_customer_name).values_list("end_customer_key", flat=True)[0]
-
-
-def row_key(world, product, end_customer_name, month, currency):
-    return (world.org1.pk, product.pk, key_of(world, end_customer_name), datetime.date.fromisoformat(month), currency)
+def row_key(world, product, month, currency):
+    return (world.org1.pk, product.pk, datetime.date.fromisoformat(month), currency)
 
 
 def rollup(world):
@@ -136,10 +130,10 @@ def test_the_rollup_equals_the_lines_after_imports_a_reimport_and_returns(
     first = run_import(world, csv_file(rows_of("A", FIRST)), capture=capture)
     assert first.lines_accepted == 6
     after_first = assert_rollup_is_the_lines(world)
-    # "INITECH   GmbH" and "Initech GmbH" share one row; EUR at 1.1 on 01-05 and at 1.2 on 01-20; JPY counted.
-    initech_eur = after_first[row_key(world, catalog["AX-24"], "Initech GmbH", "2026-01-01", "EUR")]
-    assert initech_eur == (2, Decimal("241.0000"), Decimal("289.2000"), 1, 0)
-    jpy = next(v for k, v in after_first.items() if k[4] == "JPY")
+    # AX-24 in EUR in January: one line, at 1.2 (the rate from 01-20 on); JPY counted, not summed.
+    january_eur = after_first[row_key(world, catalog["AX-24"], "2026-01-01", "EUR")]
+    assert january_eur == (2, Decimal("241.0000"), Decimal("289.2000"), 1, 0)
+    jpy = next(v for k, v in after_first.items() if k[3] == "JPY")
     assert (jpy[2], jpy[4]) == (Decimal(0), 1)
 
     with pytest.raises(Conflict):  # the same file again: refused, nothing changes
@@ -153,8 +147,8 @@ def test_the_rollup_equals_the_lines_after_imports_a_reimport_and_returns(
     returns = run_import(world, csv_file(rows_of("A", RETURNS), name="returns.csv"), capture=capture)
     assert returns.lines_accepted == 3
     after_returns = assert_rollup_is_the_lines(world)
-    initech_eur = after_returns[row_key(world, catalog["AX-24"], "Initech GmbH", "2026-01-01", "EUR")]
-    assert initech_eur == (1, Decimal("120.5000"), Decimal("144.6000"), 2, 0)
+    january_eur = after_returns[row_key(world, catalog["AX-24"], "2026-01-01", "EUR")]
+    assert january_eur == (1, Decimal("120.5000"), Decimal("144.6000"), 2, 0)
 
 
 def test_lines_sent_through_the_api_are_added_to_the_rollup(world, catalog, rates, django_capture_on_commit_callbacks):
@@ -185,12 +179,12 @@ def test_an_fx_rate_added_later_recomputes_the_affected_rows(world, catalog, rat
         valid_from=datetime.date(2026, 2, 10),
     )
     after = assert_rollup_is_the_lines(world)
-    jpy = next(v for k, v in after.items() if k[4] == "JPY")
+    jpy = next(v for k, v in after.items() if k[3] == "JPY")
     assert (jpy[2], jpy[4]) == (Decimal("6.7000"), 0)
-    umbrella = next(k for k in after if k[2] == key_of(world, "Umbrella"))
-    assert after[umbrella][2] == Decimal("140.0014") != before[umbrella][2]  # 70.0007 EUR at 1 / 0.5
-    january = {k: v for k, v in after.items() if k[3] < datetime.date(2026, 2, 1)}
-    assert january == {k: v for k, v in before.items() if k[3] < datetime.date(2026, 2, 1)}
+    march_eur = row_key(world, catalog["AX-24"], "2026-03-01", "EUR")  # Umbrella's NW-24 line
+    assert after[march_eur][2] == Decimal("140.0014") != before[march_eur][2]  # 70.0007 EUR at 1 / 0.5
+    january = {k: v for k, v in after.items() if k[2] < datetime.date(2026, 2, 1)}
+    assert january == {k: v for k, v in before.items() if k[2] < datetime.date(2026, 2, 1)}
 
 
 def test_the_recompute_is_idempotent_and_rebuild_gives_the_same_rollup(
@@ -231,8 +225,8 @@ def test_the_sql_conversion_agrees_with_rate_on_on_boundary_dates_and_inverse_ra
     ]
     run_import(world, csv_file(rows_of("B", lines)), capture=django_capture_on_commit_callbacks)
     actual = assert_rollup_is_the_lines(world)
-    eur_before_any_rate = next(v for k, v in actual.items() if k[2] == key_of(world, "Customer EUR0"))
-    assert eur_before_any_rate[4] == 1
+    january_eur = actual[(world.org1.pk, catalog["AX-24"].pk, datetime.date(2026, 1, 1), "EUR")]
+    assert january_eur[3:] == (4, 1)  # four lines; the one of 01-09, before any EUR rate, without a rate
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
