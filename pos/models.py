@@ -145,6 +145,11 @@ class PosImport(TenantModel):
     # of one of the tenant's partner organisations when the file was loaded (the data-quality page's match rate).
     lines_with_reseller = models.PositiveIntegerField(default=0)
     lines_reseller_matched = models.PositiveIntegerField(default=0)
+    # The period the report covers: its accepted lines' first and last invoice dates (none accepted: null).
+    first_sale_date = models.DateField(null=True, blank=True)
+    last_sale_date = models.DateField(null=True, blank=True)
+    # The uploader's language when the file arrived: the worker's notification about the job speaks it.
+    language = models.CharField(max_length=10, blank=True)
     error_code = models.CharField(max_length=50, blank=True)
     error_message = models.TextField(blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)

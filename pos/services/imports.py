@@ -20,8 +20,9 @@ from django.db import (
 )
 from django.db.models import Q
 from django.db.models.functions import Coalesce
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import number_format
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -46,6 +47,7 @@ from prm.validators import refuse_control_characters
 logger = logging.getLogger(__name__)
 
 API_MAX_LINES = 10_000
+NOTIFIED_NAME_LENGTH = 60  # a file or partner name in a notification title (at most 200 characters) is cut there
 PROGRESS_TTL = 24 * 3600
 # A queued job whose lock is free is sent again once this long after it was last sent (its message may be lost).
 STALLED_AFTER = timedelta(minutes=10)
@@ -178,6 +180,7 @@ def pos_import_create(*, actor_membership, upload, partner_org=None, mapping=Non
                 mapping=mapping,
                 status=PosImport.Status.QUEUED if mapping else PosImport.Status.NEEDS_MAPPING,
                 uploaded_by=actor_membership.user,
+                language=translation.get_language() or "",
             )
     except IntegrityError as exc:  # the same file, uploaded at the same moment by another request
         if "pos_import_same_file_once" not in str(exc):
@@ -442,10 +445,20 @@ def _finish(pos_import, result):
     pos_import.lines_accepted = result.lines_accepted
     pos_import.lines_rejected = result.lines_rejected
     pos_import.reject_reasons = result.reject_reasons
+    pos_import.first_sale_date, pos_import.last_sale_date = result.date_from, result.date_to
     pos_import.status = PosImport.Status.COMPLETED
     pos_import.finished_at = timezone.now()
     pos_import.save(
-        update_fields=["lines_read", "lines_accepted", "lines_rejected", "reject_reasons", "status", "finished_at"]
+        update_fields=[
+            "lines_read",
+            "lines_accepted",
+            "lines_rejected",
+            "reject_reasons",
+            "first_sale_date",
+            "last_sale_date",
+            "status",
+            "finished_at",
+        ]
     )
     record(
         action="pos_import.complete",
@@ -468,20 +481,34 @@ def _fail(import_id, code, message):
 
 
 def _tell_uploader(pos_import):
+    """Notify the uploader, in the language they uploaded in, how the job ended — loaded, failed, or waiting for a
+    mapping again — naming the partner and the file."""
     if pos_import.uploaded_by is None:
         return
+    with translation.override(pos_import.language or require_current_tenant().default_language):
+        title, body = _job_outcome(pos_import)
+    notify(recipients=[pos_import.uploaded_by], title=title, body=body, link=f"/pos/imports/{pos_import.pk}/")
+
+
+def _job_outcome(pos_import):
+    """The title and body of the notification about how the job ended."""
+    names = {
+        "file": Truncator(pos_import.file.original_name).chars(NOTIFIED_NAME_LENGTH),
+        "partner": Truncator(pos_import.partner_org.name).chars(NOTIFIED_NAME_LENGTH),
+    }
     if pos_import.status == PosImport.Status.COMPLETED:
-        title = (
-            f"Sales report loaded: {pos_import.lines_accepted:,} lines accepted, {pos_import.lines_rejected:,} rejected"
-        )
-    else:
-        title = "Sales report failed: nothing was loaded"
-    notify(
-        recipients=[pos_import.uploaded_by],
-        title=title,
-        body=pos_import.error_message,
-        link=f"/pos/imports/{pos_import.pk}/",
-    )
+        counts = {
+            "accepted": number_format(pos_import.lines_accepted, force_grouping=True),
+            "rejected": number_format(pos_import.lines_rejected, force_grouping=True),
+        }
+        title = _("Sales report “%(file)s” of %(partner)s loaded: %(accepted)s lines accepted, %(rejected)s rejected")
+        body = _("Its page lists the rejected lines and why; correct them and send them again.")
+        return title % {**names, **counts}, body if pos_import.lines_rejected else ""
+    if pos_import.status == PosImport.Status.NEEDS_MAPPING:
+        title = _("Sales report “%(file)s” of %(partner)s waits for a column mapping")
+        body = _("Its column template was deleted before the file was loaded: map its columns on its page.")
+        return title % names, body
+    return _("Sales report “%(file)s” of %(partner)s failed: nothing was loaded") % names, pos_import.error_message
 
 
 def pos_import_run(*, import_id):
@@ -514,6 +541,7 @@ def _claim(import_id):
         pos_import.status = PosImport.Status.NEEDS_MAPPING
         pos_import.save(update_fields=["status"])
         record(action="pos_import.needs_mapping", obj=pos_import, after={"status": pos_import.status})
+        _tell_uploader(pos_import)
         return None
     now = timezone.now()
     pos_import.status = PosImport.Status.RUNNING

@@ -299,7 +299,8 @@ def assert_failed_and_told(world, pos_import, code, words):
         assert not PosLine.objects.exists()
         assert not PosReject.objects.exists()
         notice = Notification.objects.get(recipient=world.pat)
-    assert notice.title == "Sales report failed: nothing was loaded"
+        file_name = pos_import.file.original_name
+    assert notice.title == f"Sales report “{file_name}” of Alpha Resellers failed: nothing was loaded"
     assert notice.body == pos_import.error_message
     assert notice.link == f"/pos/imports/{pos_import.pk}/"
     assert [m.to for m in mail.outbox] == [[world.pat.email]]
