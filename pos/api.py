@@ -47,6 +47,12 @@ class PosImportSerializer(ModelSerializer):
         help_text="null for lines sent as JSON.",
     )
     progress = serializers.SerializerMethodField()
+    first_sale_date = serializers.DateField(
+        read_only=True, allow_null=True, help_text="The report's period: its accepted lines' first invoice date."
+    )
+    last_sale_date = serializers.DateField(
+        read_only=True, allow_null=True, help_text="Its accepted lines' last invoice date (null: none accepted)."
+    )
 
     class Meta:
         model = PosImport
@@ -62,6 +68,8 @@ class PosImportSerializer(ModelSerializer):
             "lines_accepted",
             "lines_rejected",
             "reject_reasons",
+            "first_sale_date",
+            "last_sale_date",
             "error_code",
             "error_message",
             "progress",
