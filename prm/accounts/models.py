@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from prm.tenancy.fields import TenantForeignKey
 from prm.tenancy.models import TenantModel
@@ -218,6 +219,17 @@ class Invitation(TenantModel):
         if self.expires_at <= timezone.now():
             return "expired"
         return "open"
+
+    STATUS_LABELS = {
+        "open": pgettext_lazy("invitation status", "Open"),
+        "accepted": pgettext_lazy("invitation status", "Accepted"),
+        "revoked": pgettext_lazy("invitation status", "Revoked"),
+        "expired": pgettext_lazy("invitation status", "Expired"),
+    }
+
+    def get_status_display(self):
+        """The status as the pages show it (`status` is the code the API and the services use)."""
+        return self.STATUS_LABELS[self.status]
 
 
 class ApiToken(TenantModel):

@@ -338,6 +338,19 @@ def test_a_revoked_invitation_answers_410_and_creates_nothing(world, invitation)
     assert _counts(world.tenant_a) == before
 
 
+@pytest.mark.parametrize("page", ["/users/", "org1"])
+def test_the_pages_show_an_invitations_status_by_its_translated_label(world, invitation, page):
+    client = world.client(world.alice)
+    client.post("/i18n/setlang/", {"language": "fr", "next": "/"})
+    url = f"/partner-orgs/{world.org1.pk}/" if page == "org1" else page
+
+    text = page_text(client.get(url))
+
+    assert "newbie@partner.test" in text
+    assert "Ouverte" in text
+    assert "open" not in re.findall(r"\b(open|accepted|revoked|expired)\b", text)
+
+
 def test_the_invitation_token_is_stored_only_as_its_hash(world, invitation):
     invitation, token = invitation
     digest = hashlib.sha256(token.encode()).hexdigest()
