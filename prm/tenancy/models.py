@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
+from prm.colours import readable_on_white, text_colour_on
 from prm.tenancy.context import CrossTenantWrite, require_current_tenant
 from prm.validators import no_control_characters
 
@@ -60,6 +61,19 @@ class Tenant(models.Model):
     @property
     def is_active(self):
         return self.status == self.Status.ACTIVE
+
+    # The colours that stay readable whatever the brand colours are (prm.colours).
+    @property
+    def primary_text_colour(self):
+        return text_colour_on(self.primary_colour)
+
+    @property
+    def accent_text_colour(self):
+        return text_colour_on(self.accent_colour)
+
+    @property
+    def link_colour(self):
+        return readable_on_white(self.primary_colour)
 
 
 class Domain(models.Model):

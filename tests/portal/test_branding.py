@@ -177,6 +177,25 @@ def test_new_colours_show_on_the_next_page(world):
     assert "#aa0000" not in text
 
 
+def test_a_light_brand_colour_gets_dark_bar_text_and_darker_links(world):
+    """A tenant picking a light colour keeps a readable bar: dark text on it, links darkened on the white page."""
+    assert world.client(world.alice).post("/branding/", {**VALID, "primary_colour": "#ffff66"}).status_code == 302
+
+    text = world.client(world.una).get("/").content.decode()
+
+    assert "--brand-primary: #ffff66; --brand-on-primary: #000000;" in text
+    assert "--brand-link: #ffff66" not in text
+    assert 'class="navbar navbar-expand-xl brand-bar"' in text  # not navbar-dark: a dark menu button
+
+
+def test_a_dark_brand_colour_keeps_white_bar_text(world):
+    text = world.client(world.una).get("/").content.decode()
+
+    assert "--brand-primary: #aa0000; --brand-on-primary: #ffffff;" in text
+    assert "--brand-link: #aa0000;" in text
+    assert 'class="navbar navbar-expand-xl brand-bar navbar-dark"' in text
+
+
 @pytest.mark.parametrize("who", ["bob", "pat"])
 def test_the_branding_service_refuses_members_who_may_not_configure_the_portal(world, who):
     """The service checks the role itself, whoever calls it (not only the page's decorator)."""
