@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from pos import selectors
+from pos import charts, selectors
 from pos.forms import LineFilterForm, MappingForm, PartNumberForm, UploadForm
 from pos.models import Field, PosImport, PosLine
 from pos.services.exports import lines_table, rejects_table
@@ -196,6 +196,7 @@ def data_quality(request):
         "rows": rows,
         "sales_by_month": sales_by_month,
         "reporting": selectors.reporting_status(request.membership),
+        **charts.data_quality_charts(request.membership),
     }
     return render(request, "pos/data_quality.html", context)
 
