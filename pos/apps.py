@@ -46,6 +46,7 @@ class PosConfig(AppConfig):
         )
         register_todo_source(name="pos", audience="partner", fn=hooks.partner_todos)
         register_todo_source(name="pos", audience="vendor", fn=hooks.vendor_todos)
+        self.register_home_pages()
         register_object_panel(
             object_type="accounts.partnerorg",
             name="pos-sales-out",
@@ -82,3 +83,53 @@ class PosConfig(AppConfig):
 
         register_tier_revenue_source("pos_sales", _("Sales-out (POS), by invoice month"), pos_sales_tier_revenue)
         fx_rates_changed.connect(queue_fx_recompute, dispatch_uid="pos-rollup-fx-recompute")
+
+    def register_home_pages(self):
+        """The home pages' sales-out cards, quick action, partner-table columns and late-report to-dos
+        (pos/home.py)."""
+        from pos import home
+        from prm.accounts.permissions import can_send_partner_data, sees_whole_channel
+        from prm.modules import register_home_card, register_partner_column, register_quick_action, register_todo_source
+
+        register_home_card(
+            name="pos-sales-out",
+            audience="partner",
+            template="pos/_home_partner_sales_card.html",
+            context=home.partner_sales_card,
+            order=5,
+        )
+        register_home_card(
+            name="pos-channel-figures",
+            audience="vendor",
+            template="pos/_home_channel_figures_card.html",
+            context=home.channel_figures_card,
+            allowed=sees_whole_channel,
+            order=5,
+            width="full",
+        )
+        for audience in ("partner", "vendor"):
+            register_quick_action(
+                name="pos-upload",
+                audience=audience,
+                label=_("Upload a sales report"),
+                url_name="pos:import_list",
+                order=10,
+                allowed=can_send_partner_data,
+            )
+        register_todo_source(name="pos-late-report", audience="partner", fn=home.partner_late_report_todos)
+        register_todo_source(name="pos-late-reports", audience="vendor", fn=home.late_reports_todos)
+        columns = [  # (name, heading, cell template, values, urgency): late reports first, then lines to fix
+            ("pos-last-report", _("Last sales report"), "last_report", home.last_report_values, home.report_urgency),
+            ("pos-lines-to-fix", _("Lines to fix"), "lines_to_fix", home.lines_to_fix_values, home.to_fix_urgency),
+            ("pos-accept-rate", _("Accept rate"), "accept_rate", home.accept_rate_values, None),
+            ("pos-sales-out", _("Sell-out this quarter"), "sales", home.sales_values, None),
+        ]
+        for order, (name, label, cell, values, urgency) in enumerate(columns, start=1):
+            register_partner_column(
+                name=name,
+                label=label,
+                template=f"pos/_partner_cell_{cell}.html",
+                values=values,
+                urgency=urgency,
+                order=10 * order,
+            )

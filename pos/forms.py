@@ -4,10 +4,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from pos.models import REQUIRED_FIELDS, DateFormat, DecimalSeparator, Field
-from pos.selectors import upload_partners
+from pos.selectors import LINE_SORTS, upload_partners
 from prm.accounts.models import PartnerOrg
 from prm.accounts.permissions import is_partner
-from prm.forms import StyledForm
+from prm.forms import PartnerOrgChoiceField, StyledForm
 
 # Header words that suggest a field, for the first guess on the mapping page.
 FIELD_HINTS = {
@@ -28,7 +28,7 @@ FIELD_HINTS = {
 
 class UploadForm(StyledForm):
     file = forms.FileField(label=_("Sales-out report (CSV or XLSX)"))
-    partner_org = forms.ModelChoiceField(label=_("Partner"), queryset=PartnerOrg.all_tenants.none())
+    partner_org = PartnerOrgChoiceField(label=_("Partner"))
 
     def __init__(self, *args, viewer, **kwargs):
         super().__init__(*args, **kwargs)
@@ -74,11 +74,13 @@ class MappingForm(StyledForm):
 
 
 class LineFilterForm(StyledForm):
-    partner_org = forms.ModelChoiceField(label=_("Partner"), queryset=PartnerOrg.all_tenants.none(), required=False)
+    partner_org = PartnerOrgChoiceField(label=_("Partner"), required=False)
     sku = forms.CharField(label=_("SKU"), required=False, max_length=64)
     date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     country = forms.CharField(label=_("Country"), required=False, max_length=2)
+    # Set by the table's column headings; kept by the Filter button.
+    sort = forms.CharField(required=False, max_length=20, widget=forms.HiddenInput)
 
     def __init__(self, *args, viewer, **kwargs):
         super().__init__(*args, **kwargs)
@@ -86,6 +88,16 @@ class LineFilterForm(StyledForm):
             del self.fields["partner_org"]
         else:
             self.fields["partner_org"].queryset = PartnerOrg.objects.all()
+
+    def clean_sort(self):
+        sort = self.cleaned_data["sort"]
+        if sort and sort.removeprefix("-") not in LINE_SORTS:
+            raise forms.ValidationError(
+                _("“%(sort)s” is not a column to sort by: use one of %(keys)s, with a leading “-” for descending."),
+                code="invalid_sort",
+                params={"sort": sort, "keys": ", ".join(LINE_SORTS)},
+            )
+        return sort
 
     def clean(self):
         cleaned = super().clean()
@@ -96,7 +108,7 @@ class LineFilterForm(StyledForm):
 
 
 class PartNumberForm(StyledForm):
-    partner_org = forms.ModelChoiceField(label=_("Partner"), queryset=PartnerOrg.all_tenants.none())
+    partner_org = PartnerOrgChoiceField(label=_("Partner"))
     partner_sku = forms.CharField(label=_("Partner part number"), max_length=64)
     product_sku = forms.CharField(label=_("Vendor SKU"), max_length=64)
 

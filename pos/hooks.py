@@ -8,8 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import ngettext
 
-from pos import selectors
-from prm.accounts.permissions import can_send_partner_data
+from pos import home, selectors
 from prm.fiscal import current_quarter
 from prm.modules import ToDo
 
@@ -21,7 +20,7 @@ def partner_reports_card(viewer):
         "last": selectors.visible_imports(viewer).first(),
         "to_fix": selectors.rejects_to_fix(viewer),
         "waiting": list(selectors.imports_waiting_for_mapping(viewer)[:5]),
-        "may_upload": can_send_partner_data(viewer),
+        "schedule": home.report_schedule(viewer),
     }
 
 

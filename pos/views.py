@@ -155,31 +155,68 @@ def import_rejects(request, import_id, file_format="csv"):
     )
 
 
+LINES_PER_PAGE = 50
+# The lines table's sortable columns: the direction a first click sorts in (dates and figures largest first).
+FIRST_SORT_DIRECTION = {
+    "invoice_date": "-",
+    "partner": "",
+    "sku": "",
+    "end_customer": "",
+    "quantity": "-",
+    "value": "-",
+}
+
+
 def _filtered_lines(request):
-    """The filter form and the lines it selects: none while a filter is not valid (the form says why)."""
+    """The filter form, the lines it selects in the order it asks, and that order's sort key: no line while a filter
+    is not valid (the form says why)."""
     form = LineFilterForm(request.GET or None, viewer=request.membership)
     if form.errors:
-        return form, PosLine.objects.none()
-    filters = {k: v for k, v in form.cleaned_data.items() if v} if form.is_bound else {}
-    return form, selectors.visible_lines(request.membership, **filters)
+        return form, PosLine.objects.none(), ""
+    given = form.cleaned_data if form.is_bound else {}
+    sort = given.get("sort", "")
+    filters = {name: value for name, value in given.items() if value and name != "sort"}
+    lines = selectors.visible_lines(request.membership, **filters)
+    return form, selectors.order_lines(lines, [sort] if sort else []), sort
+
+
+def _sort_headings(request, sort):
+    """Per sortable column: the query string that sorts by it (on the sorted column, the other way round) and its
+    aria-sort state."""
+    headings = {}
+    for key, first_direction in FIRST_SORT_DIRECTION.items():
+        if sort.removeprefix("-") == key:
+            descending = sort.startswith("-")
+            next_sort, state = (key, "descending") if descending else (f"-{key}", "ascending")
+        else:
+            next_sort, state = f"{first_direction}{key}", "none"
+        params = request.GET.copy()
+        params.pop("page", None)
+        params["sort"] = next_sort
+        headings[key] = {"query": params.urlencode(), "state": state}
+    return headings
 
 
 @member_required
 def line_list(request):
-    form, lines = _filtered_lines(request)
-    return render(
-        request,
-        "pos/line_list.html",
-        {"form": form, **paginate(request, lines, per_page=50)},
-        status=400 if form.errors else 200,
-    )
+    """The lines table: a page of the filtered lines, and the totals of all of them (whose count the pagination
+    takes, so the page costs one grouped query and the page's rows)."""
+    form, lines, sort = _filtered_lines(request)
+    totals = selectors.line_totals(lines)
+    context = {
+        "form": form,
+        "totals": totals,
+        "sort_headings": _sort_headings(request, sort),
+        **paginate(request, lines, per_page=LINES_PER_PAGE, count=totals["lines"]),
+    }
+    return render(request, "pos/line_list.html", context, status=400 if form.errors else 200)
 
 
 @member_required
 def line_export(request, file_format="csv"):
-    form, lines = _filtered_lines(request)
+    form, lines, _sort = _filtered_lines(request)
     if form.errors:
-        return render(request, "pos/line_list.html", {"form": form, **paginate(request, lines)}, status=400)
+        return line_list(request)
     header, rows = lines_table(lines)
     count = lines.count() if file_format == "xlsx" else 0
     back = f"{reverse('pos:line_list')}?{request.GET.urlencode()}"

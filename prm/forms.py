@@ -1,6 +1,15 @@
 """What every module's forms share."""
 
+import uuid
+
 from django import forms
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.forms.utils import flatatt
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+
+from prm.accounts.models import PartnerOrg
 
 
 class StyledForm(forms.Form):
@@ -21,3 +30,81 @@ class StyledForm(forms.Form):
 def apply_domain_error(form, error):
     """Show a service's DomainError on the form (on the field its code names, else at the top)."""
     form.add_error(None, error.message)
+
+
+class PartnerOrgPicker(forms.Select):
+    """A list of the partner organisations to choose from while there are at most PICKER_LIST_LIMIT; beyond, a text
+    box suggesting names as one types (htmx asks `partner_org_suggest` for the matches, into a <datalist>), so that
+    a page never renders thousands of options."""
+
+    PICKER_LIST_LIMIT = 200
+
+    def render(self, name, value, attrs=None, renderer=None):
+        queryset = self.choices.queryset
+        orgs = list(queryset[: self.PICKER_LIST_LIMIT + 1])  # one query tells which, and lists them
+        if len(orgs) <= self.PICKER_LIST_LIMIT:
+            return forms.Select(self.attrs, self._options(orgs)).render(name, value, attrs, renderer)
+        attrs = self.build_attrs(self.attrs, attrs)
+        options_id = f"{attrs.get('id', name)}-options"
+        attrs.update(
+            {
+                "class": attrs.get("class", "").replace("form-select", "form-control"),
+                "list": options_id,
+                "autocomplete": "off",
+                "placeholder": _("Type a partner's name"),
+                "hx-get": reverse("accounts:partner_org_suggest"),
+                "hx-trigger": "input changed delay:250ms",
+                "hx-target": f"#{options_id}",
+                "hx-params": name,
+            }
+        )
+        return format_html(
+            '<input type="text" name="{}" value="{}"{}><datalist id="{}"></datalist>',
+            name,
+            _picked_name(queryset, value),
+            flatatt(attrs),
+            options_id,
+        )
+
+
+    def _options(self, orgs):
+        field = self.choices.field
+        empty = [] if field.empty_label is None else [("", field.empty_label)]
+        return empty + [self.choices.choice(org) for org in orgs]
+
+
+def _picked_name(queryset, value):
+    """The name shown for `value`: an organisation's id gives its name, anything else is shown as typed."""
+    if value in (None, ""):
+        return ""
+    if isinstance(value, (list, tuple)):
+        value = value[0] if value else ""
+    try:
+        return queryset.get(pk=uuid.UUID(str(value))).name
+    except (ValueError, ObjectDoesNotExist):
+        return str(value)
+
+
+class PartnerOrgChoiceField(forms.ModelChoiceField):
+    """A partner organisation of the field's queryset, given by id (a list's choice, the API's way) or by its name,
+    any letter case (typed into the picker; names are unique per tenant)."""
+
+    widget = PartnerOrgPicker
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("queryset", PartnerOrg.all_tenants.none())
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        try:
+            uuid.UUID(str(value))
+        except ValueError:
+            org = self.queryset.filter(name__iexact=str(value).strip()).first()
+            if org is None:
+                raise ValidationError(
+                    _("No partner organisation is named “%(name)s”."), code="invalid_choice", params={"name": value}
+                ) from None
+            return org
+        return super().to_python(value)

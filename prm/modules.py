@@ -86,6 +86,9 @@ def exempt_indexes():
 
 AUDIENCES = ("vendor", "partner")
 CARD_WIDTHS = ("third", "half", "full")
+# Where on the home page a card goes: "main" (the cards' row) or "announcements" (the partner home's announcements
+# area, which shows only when a card registered there has something to say: news, a campaign, a tier change).
+CARD_SLOTS = ("main", "announcements")
 TODO_SEVERITIES = ("danger", "warning", "info")  # most urgent first: the order of the "To do" list
 
 _home_cards = {}
@@ -107,18 +110,78 @@ class HomeCard:
     order: int
     allowed: Callable | None  # a predicate of prm.accounts.permissions; None: everyone of the audience
     width: str  # "third", "half" or "full" of the row
+    slot: str = "main"  # one of CARD_SLOTS
 
 
-def register_home_card(*, name, audience, template, context, order=100, allowed=None, width="half"):
-    """A card on the home page of `audience`, after the core's own content, in `order` (then `name`)."""
+def register_home_card(*, name, audience, template, context, order=100, allowed=None, width="half", slot="main"):
+    """A card on the home page of `audience`, in `slot`, in `order` (then `name`)."""
     _check_audience(audience)
     if width not in CARD_WIDTHS:
         raise ValueError(f"width must be one of {CARD_WIDTHS}, not {width!r}")
-    _home_cards[(audience, name)] = HomeCard(name, audience, template, context, order, allowed, width)
+    if slot not in CARD_SLOTS:
+        raise ValueError(f"slot must be one of {CARD_SLOTS}, not {slot!r}")
+    _home_cards[(audience, name)] = HomeCard(name, audience, template, context, order, allowed, width, slot)
 
 
-def home_cards(audience):
-    return sorted((c for c in _home_cards.values() if c.audience == audience), key=lambda c: (c.order, c.name))
+def home_cards(audience, slot="main"):
+    cards = (c for c in _home_cards.values() if c.audience == audience and c.slot == slot)
+    return sorted(cards, key=lambda c: (c.order, c.name))
+
+
+@dataclass(frozen=True)
+class QuickAction:
+    """A button at the top of the home page: "Upload a sales report", later "Register a deal"."""
+
+    name: str
+    audience: str
+    label: str  # a lazy translation
+    url_name: str
+    order: int
+    allowed: Callable | None  # a predicate of prm.accounts.permissions; None: everyone of the audience
+
+
+_quick_actions = {}
+
+
+def register_quick_action(*, name, audience, label, url_name, order=100, allowed=None):
+    """A quick action on the home page of `audience` (the same name again replaces it)."""
+    _check_audience(audience)
+    _quick_actions[(audience, name)] = QuickAction(name, audience, label, url_name, order, allowed)
+
+
+def quick_actions(audience):
+    actions = (a for a in _quick_actions.values() if a.audience == audience)
+    return sorted(actions, key=lambda a: (a.order, a.name))
+
+
+@dataclass(frozen=True)
+class PartnerColumn:
+    """A column of the partner table on the vendor staff's home page (the viewer's partners, most urgent first).
+
+    `values(viewer, partner_orgs)` → {partner org id: the cell's value} for one page of the table (a list of
+    PartnerOrg), in a fixed number of queries whatever the page's length; `template` renders one cell with
+    `value` (None for a partner missing from the answer) and `org`. `urgency(viewer, partner_orgs)` (optional) →
+    {partner org id: a number ≥ 0, higher is more urgent} for all the viewer's partners (a queryset), again in a
+    fixed number of queries: the table sorts by the columns' urgencies in column order, then by name."""
+
+    name: str
+    label: str  # a lazy translation: the column's heading
+    template: str
+    values: Callable
+    urgency: Callable | None
+    order: int
+
+
+_partner_columns = {}
+
+
+def register_partner_column(*, name, label, template, values, urgency=None, order=100):
+    """A column of the staff home's partner table (the same name again replaces it)."""
+    _partner_columns[name] = PartnerColumn(name, label, template, values, urgency, order)
+
+
+def partner_columns():
+    return sorted(_partner_columns.values(), key=lambda c: (c.order, c.name))
 
 
 @dataclass(frozen=True)

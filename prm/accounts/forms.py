@@ -9,7 +9,7 @@ from prm.accounts.middleware import invitation_in_session
 from prm.accounts.models import Membership, PartnerOrg, Role
 from prm.accounts.permissions import is_partner
 from prm.accounts.selectors import channel_managers, invitable_roles
-from prm.forms import StyledForm
+from prm.forms import PartnerOrgChoiceField, StyledForm
 from prm.validators import no_control_characters
 
 COUNTRY_CHOICES = [("", "—")] + sorted(((c.alpha_2, c.name) for c in pycountry.countries), key=lambda c: c[1])
@@ -46,9 +46,8 @@ ADMIN_ROLES = frozenset({Role.VENDOR_ADMIN, Role.PARTNER_ADMIN})  # asked to con
 class InvitationForm(StyledForm):
     email = forms.EmailField(label=_("E-mail"))
     role = forms.ChoiceField(label=_("Role"))
-    partner_org = forms.ModelChoiceField(
+    partner_org = PartnerOrgChoiceField(
         label=_("Partner organisation"),
-        queryset=PartnerOrg.all_tenants.none(),
         required=False,
         help_text=_("Required for partner roles."),
     )

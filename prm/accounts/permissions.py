@@ -50,6 +50,17 @@ def is_partner(membership):
     return has_role(membership, PARTNER_ROLES)
 
 
+def is_channel_manager(membership):
+    """A channel manager: their home page is about their own partners, not the whole channel."""
+    return has_role(membership, {Role.CHANNEL_MANAGER})
+
+
+def sees_whole_channel(membership):
+    """Vendor staff whose home page is about every partner they may reach (and the tenant's figures): all but
+    channel managers, whose home is about their own partners."""
+    return is_vendor_staff(membership) and not is_channel_manager(membership)
+
+
 # --- capabilities --------------------------------------------------------------------------------------------
 
 

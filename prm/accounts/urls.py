@@ -5,6 +5,7 @@ from prm.accounts import views
 app_name = "accounts"
 urlpatterns = [
     path("partner-orgs/", views.partner_org_list, name="partner_org_list"),
+    path("partner-orgs/suggest/", views.partner_org_suggest, name="partner_org_suggest"),
     path("partner-orgs/new/", views.partner_org_create, name="partner_org_create"),
     path("partner-orgs/<uuid:org_id>/", views.partner_org_detail, name="partner_org_detail"),
     path("users/", views.user_list, name="user_list"),

@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -29,6 +30,7 @@ from prm.accounts.permissions import (
 from prm.forms import apply_domain_error
 from prm.pages import paginate
 from prm.services import DomainError
+from prm.territories.selectors import partner_org_name_suggestions
 
 
 @vendor_staff_required
@@ -275,3 +277,17 @@ def token_revoke(request, token_id):
     services.api_token_revoke(token=token, actor=request.user)
     messages.success(request, _("Token revoked."))
     return redirect("accounts:token_list")
+
+
+SUGGEST_TEXT_LIMIT = 200  # the longest partner name (PartnerOrg.name)
+
+
+@member_required
+def partner_org_suggest(request):
+    """The picker's suggestions (prm.forms.PartnerOrgPicker): <option>s of the partner names in the viewer's scope
+    containing the typed text, which htmx sends under the picker's field name."""
+    text = next(iter(request.GET.values()), "")
+    if len(text) > SUGGEST_TEXT_LIMIT or "\x00" in text:
+        return HttpResponseBadRequest(_("Type at most 200 characters."))
+    names = partner_org_name_suggestions(request.membership, text) if text.strip() else []
+    return render(request, "accounts/_partner_org_options.html", {"names": names})

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from prm.accounts.models import PartnerOrg
 from prm.cadences.models import MAX_DAYS_AFTER_QUARTER_END, ReportingCadence
 from prm.cadences.services import SCHEDULE_FIELDS
-from prm.forms import StyledForm
+from prm.forms import PartnerOrgChoiceField, StyledForm
 from prm.modules import report_kind_choices
 
 BLANK = [("", "—")]
@@ -17,9 +17,8 @@ class CadenceForm(StyledForm):
     partner_type = forms.ChoiceField(
         label=_("For every partner of type"), choices=BLANK + PartnerOrg.Type.choices, required=False
     )
-    partner_org = forms.ModelChoiceField(
+    partner_org = PartnerOrgChoiceField(
         label=_("Or for one partner organisation"),
-        queryset=PartnerOrg.all_tenants.none(),
         required=False,
         help_text=_("A partner's own cadence beats its type's."),
     )

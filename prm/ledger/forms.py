@@ -1,8 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from prm.accounts.models import PartnerOrg
-from prm.forms import StyledForm
+from prm.forms import PartnerOrgChoiceField, StyledForm
 from prm.ledger.models import BALANCE_BUCKETS, Kind
 
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -12,7 +11,7 @@ class PostingFilterForm(StyledForm):
     """The filters of the ledger pages (selectors.filter_postings): the partner among `partner_orgs` (the viewer's
     scope); a partner's page (None) has no partner field."""
 
-    partner_org = forms.ModelChoiceField(label=_("Partner"), queryset=PartnerOrg.all_tenants.none(), required=False)
+    partner_org = PartnerOrgChoiceField(label=_("Partner"), required=False)
     kind = forms.ChoiceField(label=_("Kind"), choices=[("", "—"), *Kind.choices], required=False)
     bucket = forms.ChoiceField(
         label=_("Bucket"), choices=[("", "—"), *((b.value, b.label) for b in BALANCE_BUCKETS)], required=False

@@ -1,5 +1,6 @@
-"""What modules registered for the core's pages (prm.modules), rendered for one viewer: the home page's cards and
-"To do" list, and the panels of an object's page (`{% object_panels obj %}`, prm.portal.templatetags).
+"""What modules registered for the core's pages (prm.modules), rendered for one viewer: the home page's cards (of
+each slot), quick actions and "To do" list, and the panels of an object's page (`{% object_panels obj %}`,
+prm.portal.templatetags).
 
 A card, to-do source or panel that raises (in its predicate, its context or its template) does not take the page
 down in production: it is logged with its name and left out, and the rest of the page is served. With
@@ -11,9 +12,10 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.template.loader import render_to_string
+from django.urls import reverse
 
 from prm.accounts.permissions import is_partner
-from prm.modules import TODO_SEVERITIES, home_cards, object_panels, todo_sources
+from prm.modules import TODO_SEVERITIES, home_cards, object_panels, quick_actions, todo_sources
 
 logger = logging.getLogger(__name__)
 
@@ -53,14 +55,23 @@ def _render(hook, request, membership, *args):
     return render_to_string(hook.template, context, request=request)
 
 
-def rendered_home_cards(request):
+def rendered_home_cards(request, slot="main"):
     membership = request.membership
     rendered = []
-    for card in home_cards(audience_of(membership)):
+    for card in home_cards(audience_of(membership), slot):
         html = _guarded("home card", card.name, _render, card, request, membership)
         if html is not None:
             rendered.append(Rendered(card.name, html, COLUMN_CLASSES[card.width]))
     return rendered
+
+
+def offered_quick_actions(membership):
+    """The quick actions of the viewer's audience that the viewer may take: [(label, URL)]."""
+    return [
+        (action.label, reverse(action.url_name))
+        for action in quick_actions(audience_of(membership))
+        if action.allowed is None or action.allowed(membership)
+    ]
 
 
 def todos(membership):

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from prm.accounts.forms import COUNTRY_CHOICES
 from prm.accounts.models import Membership, PartnerOrg
-from prm.forms import StyledForm
+from prm.forms import PartnerOrgChoiceField, StyledForm
 from prm.territories.models import Territory
 from prm.territories.selectors import assignable_staff
 from prm.validators import no_control_characters
@@ -69,7 +69,7 @@ def initial_of(territory):
 
 
 class PartnerOrgAssignmentForm(StyledForm):
-    partner_org = forms.ModelChoiceField(label=_("Partner organisation"), queryset=PartnerOrg.all_tenants.none())
+    partner_org = PartnerOrgChoiceField(label=_("Partner organisation"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

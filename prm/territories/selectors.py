@@ -143,3 +143,13 @@ def territory_limits():
 def partner_orgs_of(territory, *, viewer):
     """The partner organisations assigned to `territory` that `viewer` may see."""
     return partner_orgs_in_scope(viewer).filter(territory_assignments__territory=territory).order_by("name")
+
+
+SUGGESTIONS = 20  # names offered at a time by the partner picker (prm.forms.PartnerOrgPicker)
+
+
+def partner_org_name_suggestions(viewer, text):
+    """The names of the first SUGGESTIONS partner organisations in `viewer`'s scope whose name contains `text`
+    (any letter case), alphabetically."""
+    orgs = partner_orgs_in_scope(viewer).filter(name__icontains=text.strip()).order_by("name")
+    return list(orgs.values_list("name", flat=True)[:SUGGESTIONS])

@@ -74,7 +74,7 @@ def french_catalog():
 def test_the_language_switch_makes_pages_french(world, french_catalog):
     client = world.client(world.alice)
     english = text_of(client.get("/"))
-    assert "Partners you manage" in english
+    assert "All partner organisations" in english
     assert "Sign out" in english
 
     response = client.post("/i18n/setlang/", {"language": "fr", "next": "/"})
@@ -82,10 +82,10 @@ def test_the_language_switch_makes_pages_french(world, french_catalog):
     assert response["Location"] == "/"
     french = text_of(client.get("/"))
     assert '<html lang="fr">' in french
-    assert "Partenaires que vous gérez" in french
+    assert "Toutes les organisations partenaires" in french
     assert "Se déconnecter" in french
     assert "Acme Networks Partner Portal — vue d'ensemble du canal" in french
-    assert "Partners you manage" not in french
+    assert "All partner organisations" not in french
 
 
 def test_the_language_switch_translates_partner_pages_and_messages_too(world, french_catalog):
@@ -99,4 +99,4 @@ def test_switching_back_to_english_restores_english(world, french_catalog):
     client = world.client(world.alice)
     client.post("/i18n/setlang/", {"language": "fr", "next": "/"})
     client.post("/i18n/setlang/", {"language": "en", "next": "/"})
-    assert "Partners you manage" in text_of(client.get("/"))
+    assert "All partner organisations" in text_of(client.get("/"))
