@@ -230,7 +230,7 @@ def test_the_docs_page_loads_swagger_ui_from_the_portals_own_static_files(world)
 
     assert response.status_code == 200
     html = response.content.decode()
-    assets = re.findall(r'(?:src|href)="([^"]+)"', html)
+    assets = re.findall(r'<(?:script src|link rel="[^"]*" href)="([^"]+)"', html)
     assert any(a.endswith("swagger-ui-bundle.js") for a in assets)
     assert any(a.endswith("swagger-ui.css") for a in assets)
     for asset in (a for a in assets if a != "/api/docs/?script="):
@@ -240,6 +240,16 @@ def test_the_docs_page_loads_swagger_ui_from_the_portals_own_static_files(world)
     script = world.client(world.alice).get("/api/docs/?script=").content.decode()
     for url in re.findall(r"""https?://[^\s"'<>)]+""", html + script):
         assert urlsplit(url).hostname == host_of(world.tenant_a), url
+
+
+def test_the_docs_page_is_inside_the_portals_page_with_its_bar_and_user_menu(world):
+    html = world.client(world.alice).get("/api/docs/").content.decode()
+
+    assert 'data-testid="brand"' in html and 'href="/accounts/2fa/"' in html  # the bar and its user menu
+    main = html[html.index("<main") : html.index("</main>")]
+    assert '<h1 class="h3">API documentation</h1>' in main
+    assert '<div id="swagger-ui"' in main
+    assert html.index("swagger-ui.css") < html.index("</head>")
 
 
 # --- pagination -------------------------------------------------------------------------------------------
