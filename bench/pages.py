@@ -231,9 +231,9 @@ def start_gunicorn(port):
     )
     for _ in range(150):
         try:
-            requests.get(f"http://127.0.0.1:{port}/health/", headers={"Host": "localhost"}, timeout=1)
+            requests.get(f"http://127.0.0.1:{port}/health/", headers={"Host": "localhost"}, timeout=5)
             return server
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):  # not listening yet, or still loading the app
             time.sleep(0.2)
     server.terminate()
     raise SystemExit(f"gunicorn does not answer: see {BENCH_DIR / 'pages-web.log'}")

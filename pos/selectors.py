@@ -1,3 +1,4 @@
+import datetime
 import uuid
 from collections import Counter, defaultdict
 from decimal import Decimal
@@ -77,14 +78,35 @@ def order_lines(lines, terms):
     return lines.order_by(*columns, "-id" if terms[-1].startswith("-") else "id")
 
 
-def line_totals(lines):
-    """The filtered lines' count, units and value per currency (one grouped query over the whole filtered set, not
-    a page): {"lines", "quantity", "by_currency": [{"currency", "lines", "quantity", "value"}]}."""
-    by_currency = list(
-        lines.order_by("currency")
-        .values("currency")
-        .annotate(total=Sum(LINE_VALUE), lines=Count("id"), units=Sum("quantity"))
-    )
+ONE_DAY = datetime.timedelta(days=1)
+NO_TOTALS = {"lines": 0, "quantity": 0, "by_currency": []}  # no line selected (a filter not valid)
+# The lines page's filters that select whole rows of the sales rollup (with dates on whole invoice months).
+ROLLUP_FILTERS = {"partner_org", "product", "sku", "date_from", "date_to"}
+
+
+def line_totals(viewer, lines, filters):
+    """The count, units and value per currency of every line `filters` select (not a page) — `lines`, the viewer's
+    lines so filtered: {"lines", "quantity", "by_currency": [{"currency", "lines", "quantity", "value"}]}.
+
+    One grouped query. When the filters select whole rows of the sales rollup (a partner, a product or SKU, dates
+    on whole invoice months — the unfiltered page, a partner's, a month's, a quarter's), it groups the rollup's rows
+    (a row per partner, product, month and currency, kept with the lines in the load's transaction), not the lines:
+    a few thousand rows instead of a million. Otherwise (an end-customer country, a date inside a month) the lines."""
+    if set(filters) <= ROLLUP_FILTERS and _on_whole_months(filters.get("date_from"), filters.get("date_to")):
+        rows = visible_rollup(
+            viewer,
+            partner_org=filters.get("partner_org"),
+            date_from=filters.get("date_from"),
+            date_to=filters.get("date_to"),
+        )
+        if filters.get("product"):
+            rows = rows.filter(product=filters["product"])
+        if filters.get("sku"):
+            rows = rows.filter(product__sku__iexact=filters["sku"])
+        sums = {"total": Sum("amount"), "lines": Sum("line_count"), "units": Sum("quantity")}
+    else:
+        rows, sums = lines, {"total": Sum(LINE_VALUE), "lines": Count("id"), "units": Sum("quantity")}
+    by_currency = list(rows.order_by("currency").values("currency").annotate(**sums))
     return {
         "lines": sum(row["lines"] for row in by_currency),
         "quantity": sum(row["units"] for row in by_currency),
@@ -93,6 +115,11 @@ def line_totals(lines):
             for row in by_currency
         ],
     }
+
+
+def _on_whole_months(date_from, date_to):
+    """Whether [date_from, date_to] (either open) starts on a month's first day and ends on a month's last."""
+    return (date_from is None or date_from.day == 1) and (date_to is None or (date_to + ONE_DAY).day == 1)
 
 
 def filter_lines(lines, *, partner_org=None, product=None, sku="", date_from=None, date_to=None, country=""):
@@ -214,11 +241,15 @@ def rejects_to_fix(viewer):
 def import_totals(viewer, *, since):
     """Imports created since `since`: how many, how many failed, and the reject rate of the completed ones."""
     completed = Q(status=PosImport.Status.COMPLETED)
-    totals = visible_imports(viewer).filter(created_at__gte=since).aggregate(
-        files=Count("id"),
-        failed=Count("id", filter=Q(status=PosImport.Status.FAILED)),
-        read=Sum("lines_read", filter=completed, default=0),
-        rejected=Sum("lines_rejected", filter=completed, default=0),
+    totals = (
+        visible_imports(viewer)
+        .filter(created_at__gte=since)
+        .aggregate(
+            files=Count("id"),
+            failed=Count("id", filter=Q(status=PosImport.Status.FAILED)),
+            read=Sum("lines_read", filter=completed, default=0),
+            rejected=Sum("lines_rejected", filter=completed, default=0),
+        )
     )
     return {**totals, "reject_rate": totals["rejected"] / totals["read"] if totals["read"] else None}
 

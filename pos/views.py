@@ -1,3 +1,5 @@
+from typing import NamedTuple
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
@@ -167,17 +169,24 @@ FIRST_SORT_DIRECTION = {
 }
 
 
+class LineSelection(NamedTuple):
+    form: LineFilterForm
+    lines: object  # a queryset of PosLine, in the order asked
+    sort: str
+    filters: dict | None  # the valid filters given; None while one is not valid
+
+
 def _filtered_lines(request):
-    """The filter form, the lines it selects in the order it asks, and that order's sort key: no line while a filter
-    is not valid (the form says why)."""
+    """The filter form, the lines it selects in the order it asks, that order's sort key and the filters: no line
+    while a filter is not valid (the form says why)."""
     form = LineFilterForm(request.GET or None, viewer=request.membership)
     if form.errors:
-        return form, PosLine.objects.none(), ""
+        return LineSelection(form, PosLine.objects.none(), "", None)
     given = form.cleaned_data if form.is_bound else {}
     sort = given.get("sort", "")
     filters = {name: value for name, value in given.items() if value and name != "sort"}
     lines = selectors.visible_lines(request.membership, **filters)
-    return form, selectors.order_lines(lines, [sort] if sort else []), sort
+    return LineSelection(form, selectors.order_lines(lines, [sort] if sort else []), sort, filters)
 
 
 def _sort_headings(request, sort):
@@ -201,20 +210,20 @@ def _sort_headings(request, sort):
 def line_list(request):
     """The lines table: a page of the filtered lines, and the totals of all of them (whose count the pagination
     takes, so the page costs one grouped query and the page's rows)."""
-    form, lines, sort = _filtered_lines(request)
-    totals = selectors.line_totals(lines)
+    form, lines, sort, filters = _filtered_lines(request)
+    totals = selectors.NO_TOTALS if filters is None else selectors.line_totals(request.membership, lines, filters)
     context = {
         "form": form,
         "totals": totals,
         "sort_headings": _sort_headings(request, sort),
         **paginate(request, lines, per_page=LINES_PER_PAGE, count=totals["lines"]),
     }
-    return render(request, "pos/line_list.html", context, status=400 if form.errors else 200)
+    return render(request, "pos/line_list.html", context, status=400 if filters is None else 200)
 
 
 @member_required
 def line_export(request, file_format="csv"):
-    form, lines, _sort = _filtered_lines(request)
+    form, lines, _sort, _filters = _filtered_lines(request)
     if form.errors:
         return line_list(request)
     header, rows = lines_table(lines)

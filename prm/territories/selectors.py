@@ -91,9 +91,20 @@ def territories_for(country, postcode=None):
     return [by_id[territory_id] for territory_id in ids]
 
 
+LIMITED_ATTRIBUTE = "_territory_limited"  # is_limited's answer, kept on the membership object it was asked about
+
+
 def is_limited(membership):
-    """Whether this staff member is limited to the partner organisations of their territories."""
-    return TerritoryLimit.objects.filter(membership=membership).exists()
+    """Whether this staff member is limited to the partner organisations of their territories: asked once per
+    membership object (a request's membership is asked by every selector of the page); the limit services forget
+    the answer of the membership they change (forget_limited)."""
+    if not hasattr(membership, LIMITED_ATTRIBUTE):
+        setattr(membership, LIMITED_ATTRIBUTE, TerritoryLimit.objects.filter(membership=membership).exists())
+    return getattr(membership, LIMITED_ATTRIBUTE)
+
+
+def forget_limited(membership):
+    membership.__dict__.pop(LIMITED_ATTRIBUTE, None)
 
 
 def partner_orgs_in_scope(membership):

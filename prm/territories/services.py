@@ -12,7 +12,7 @@ from prm.accounts.services import validate_country
 from prm.audit.services import record
 from prm.services import Conflict, DomainError
 from prm.territories.models import PartnerOrgTerritory, StaffTerritory, Territory, TerritoryLimit, TerritoryRule
-from prm.territories.selectors import ancestor_ids, normalise_postcode
+from prm.territories.selectors import ancestor_ids, forget_limited, normalise_postcode
 from prm.validators import refuse_control_characters
 
 CODE_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.&-]{0,29}")
@@ -329,6 +329,7 @@ def territory_limit_create(*, actor_membership, membership):
     try:
         with transaction.atomic():
             limit = TerritoryLimit.objects.create(membership=membership)
+            forget_limited(membership)
     except IntegrityError as exc:
         raise Conflict(
             _("%(user)s is limited to their territories already.") % {"user": membership.user}, code="already_limited"
@@ -352,3 +353,4 @@ def territory_limit_delete(*, actor_membership, limit):
         before={"membership": str(limit.membership_id), "email": limit.membership.user.email},
     )
     limit.delete()
+    forget_limited(limit.membership)

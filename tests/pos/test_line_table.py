@@ -2,6 +2,8 @@
 filtered set per currency, numbered pages, and a fixed number of queries per page."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from tests.pos.conftest import csv_file, run_import
 
@@ -158,3 +160,52 @@ def test_the_partner_filter_takes_a_typed_name_and_refuses_an_unknown_one(world,
     unknown = client.get("/pos/lines/", {"partner_org": "Nobody Ltd"})
     assert "No partner organisation is named “Nobody Ltd”." in unknown.content.decode()
     assert invoices(unknown) == []
+
+
+def totals_and_sources(client, params):
+    """The page's totals, and which tables its grouped queries summed (pos_posline or pos_possalesrollup)."""
+    with CaptureQueriesContext(connection) as queries:
+        totals = client.get("/pos/lines/", params).context["totals"]
+    summed = {table for q in queries for table in SUMMED if "SUM(" in q["sql"] and f'FROM "{table}"' in q["sql"]}
+    return totals, summed
+
+
+SUMMED = ("pos_posline", "pos_possalesrollup")
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {},
+        {"sku": "ax-24"},
+        {"date_from": "2026-03-01", "date_to": "2026-03-31"},
+        {"date_from": "2026-03-01"},
+        {"date_to": "2026-02-28"},
+    ],
+)
+def test_totals_of_whole_rollup_rows_come_from_the_rollup_and_match_the_lines(world, loaded, params):
+    client = world.client(world.alice)
+    totals, summed = totals_and_sources(client, params)
+    with_country, _ = totals_and_sources(client, {**params, "country": ""})  # an empty filter changes nothing
+    assert summed == {"pos_possalesrollup"}
+    assert totals == with_country
+    lines = list(client.get("/pos/lines/", params).context["page_obj"])
+    assert totals["lines"] == len(lines) and totals["quantity"] == sum(line.quantity for line in lines)
+    assert {t["currency"]: t["value"] for t in totals["by_currency"]} == {
+        currency: sum(line.value for line in lines if line.currency == currency)
+        for currency in {line.currency for line in lines}
+    }
+
+
+@pytest.mark.parametrize("params", [{"country": "DE"}, {"date_from": "2026-03-03"}, {"date_to": "2026-03-04"}])
+def test_totals_the_rollup_cannot_answer_come_from_the_lines(world, loaded, params):
+    totals, summed = totals_and_sources(world.client(world.alice), params)
+    assert summed == {"pos_posline"}
+    lines = list(world.client(world.alice).get("/pos/lines/", params).context["page_obj"])
+    assert totals["lines"] == len(lines) > 0
+
+
+def test_a_partners_totals_from_the_rollup_are_its_own(world, loaded):
+    totals, summed = totals_and_sources(world.client(world.otto), {})
+    assert summed == {"pos_possalesrollup"}
+    assert totals["lines"] == 1 and totals["by_currency"][0]["value"] == 50
