@@ -93,6 +93,12 @@ def can_manage_catalog(membership):
     return has_role(membership, VENDOR_ADMIN_ROLES)
 
 
+def can_read_catalogue(membership):
+    """Who looks the vendor's products up: vendor staff (every product) and partners (the active ones, read only;
+    prm.catalog.selectors narrows them)."""
+    return is_member(membership)
+
+
 def can_configure_tenant(membership):
     return has_role(membership, VENDOR_ADMIN_ROLES)
 
@@ -178,6 +184,7 @@ def capabilities(membership):
     return {
         "can_manage_partner_orgs": can_manage_partner_orgs(membership),
         "can_manage_catalog": can_manage_catalog(membership),
+        "can_read_catalogue": can_read_catalogue(membership),
         "can_configure_tenant": can_configure_tenant(membership),
         "can_read_audit": can_read_audit(membership),
         "can_manage_territories": can_manage_territories(membership),

@@ -90,10 +90,26 @@ class FilterBackend(DjangoFilterBackend):
 
 
 class SearchFilter(filters.SearchFilter):
+    """`?search=`; a view's `search_max_length` caps it (a longer one is refused with 400, the schema says so)."""
+
+    def filter_queryset(self, request, queryset, view):
+        limit = getattr(view, "search_max_length", None)
+        given = request.query_params.get(self.search_param, "")
+        if limit is not None and len(given) > limit:
+            message = _("Search for at most %(limit)d characters (this search has %(length)d).") % {
+                "limit": limit,
+                "length": len(given),
+            }
+            raise ValidationError({self.search_param: [message]}, code="max_length")
+        return super().filter_queryset(request, queryset, view)
+
     def get_schema_operation_parameters(self, view):
         parameters = super().get_schema_operation_parameters(view)
+        limit = getattr(view, "search_max_length", None)
         for parameter in parameters:
             parameter["schema"]["pattern"] = text_pattern(refused=NUL, visible_required=False)
+            if limit is not None:
+                parameter["schema"]["maxLength"] = limit
         return parameters
 
 
@@ -124,4 +140,3 @@ class OrderingFilter(filters.OrderingFilter):
             terms = {"type": "string", "enum": self._terms(queryset, view)}
             parameter["schema"] = {"type": "array", "items": terms, "minItems": 1}
         return parameters
-

@@ -3,12 +3,13 @@ from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from prm.accounts.permissions import can_manage_catalog, is_vendor_staff
+from prm.accounts.permissions import can_manage_catalog, can_read_catalogue, is_vendor_staff
 from prm.api.fields import CurrencyField, ScopedRelatedField
 from prm.api.permissions import predicate_permission
 from prm.api.serializers import ModelSerializer
 from prm.api.views import TenantViewSet
 from prm.catalog import selectors, services
+from prm.catalog.forms import SEARCH_MAX_LENGTH
 from prm.catalog.models import Price, PriceList, Product
 
 
@@ -33,18 +34,20 @@ class PriceSerializer(ModelSerializer):
 class ProductViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin, TenantViewSet
 ):
-    """The vendor's products (vendor staff read; vendor admins write)."""
+    """The vendor's products: vendor staff read every product, partners the active ones; vendor admins write.
+    The price history is vendor staff's only."""
 
     model = Product
     serializer_class = ProductSerializer
-    permission_classes = [predicate_permission(can_manage_catalog, read=is_vendor_staff)]
+    permission_classes = [predicate_permission(can_manage_catalog, read=can_read_catalogue)]
     filterset_fields = ["family", "active"]
     search_fields = ["sku", "name"]
+    search_max_length = SEARCH_MAX_LENGTH
     ordering_fields = ["sku", "name", "created_at"]
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def scoped_queryset(self):
-        return selectors.product_list()
+        return selectors.visible_products(self.membership)
 
     def perform_create(self, serializer):
         serializer.instance = services.product_create(actor_membership=self.membership, **serializer.validated_data)
@@ -58,7 +61,12 @@ class ProductViewSet(
     @extend_schema(
         methods=["post"], request=PriceSerializer, responses={201: PriceSerializer}, summary="Add a dated price"
     )
-    @action(detail=True, methods=["get", "post"], filter_backends=[])
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        filter_backends=[],
+        permission_classes=[predicate_permission(can_manage_catalog, read=is_vendor_staff)],
+    )
     def prices(self, request, pk=None):
         product = self.get_object()
         if request.method == "GET":

@@ -12,6 +12,16 @@ class ProductForm(StyledForm):
     active = forms.BooleanField(label=_("Active"), required=False, initial=True)
 
 
+SEARCH_MAX_LENGTH = 100  # a SKU is at most 64 characters; a longer search is a mistake, not a question
+
+
+class ProductFilterForm(StyledForm):
+    """The product list's search (a SKU or a name, any case, anywhere in it) and family filter."""
+
+    search = forms.CharField(label=_("SKU or name"), required=False, max_length=SEARCH_MAX_LENGTH)
+    family = forms.CharField(label=_("Family"), required=False, max_length=100)
+
+
 class ProductImportForm(StyledForm):
     file = forms.FileField(
         label=_("CSV file"), help_text=_("Header: sku,name,family,active. Existing SKUs are updated.")

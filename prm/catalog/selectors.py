@@ -1,5 +1,6 @@
 from django.db.models import Q
 
+from prm.accounts.permissions import is_vendor_staff
 from prm.catalog.models import Price, PriceList, Product
 
 
@@ -14,8 +15,23 @@ def product_list(*, search="", family="", active=None):
     return products
 
 
-def product_families():
-    return Product.objects.exclude(family="").order_by("family").values_list("family", flat=True).distinct()
+def product_families(*, active=None):
+    products = Product.objects.exclude(family="")
+    if active is not None:
+        products = products.filter(active=active)
+    return products.order_by("family").values_list("family", flat=True).distinct()
+
+
+def visible_products(viewer, *, search="", family=""):
+    """The products `viewer` may look up: vendor staff every product, partners the active ones only (an inactive
+    product is no longer sold: partners neither see it nor report sales of it)."""
+    return product_list(search=search, family=family, active=None if is_vendor_staff(viewer) else True)
+
+
+def visible_families(viewer):
+    """The families of the products `viewer` may look up (a family with only inactive products is not offered to
+    partners)."""
+    return product_families(active=None if is_vendor_staff(viewer) else True)
 
 
 def price_lists():

@@ -3,26 +3,42 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from prm.accounts.permissions import can_manage_catalog, permission_required, vendor_staff_required
+from prm.accounts.permissions import (
+    can_manage_catalog,
+    can_read_catalogue,
+    permission_required,
+    vendor_staff_required,
+)
 from prm.catalog import selectors, services
-from prm.catalog.forms import PriceForm, PriceListForm, ProductForm, ProductImportForm
+from prm.catalog.forms import PriceForm, PriceListForm, ProductFilterForm, ProductForm, ProductImportForm
+from prm.catalog.models import Product
 from prm.forms import apply_domain_error
 from prm.pages import paginate
 from prm.services import DomainError
 
+PRODUCTS_PER_PAGE = 50
 
-@vendor_staff_required
+
+@permission_required(can_read_catalogue)
 def product_list(request):
-    search, family = request.GET.get("search", ""), request.GET.get("family", "")
-    products = selectors.product_list(search=search, family=family)
+    """The catalogue: every product for vendor staff (vendor admins add, import and edit them), the active ones,
+    read only, for partners. No product is listed while the search is not valid (the form says why)."""
+    form = ProductFilterForm(request.GET or None)
+    if form.errors:
+        products = Product.objects.none()
+    else:
+        given = form.cleaned_data if form.is_bound else {}
+        products = selectors.visible_products(
+            request.membership, search=given.get("search", ""), family=given.get("family", "")
+        )
     context = {
-        "search": search,
-        "family": family,
-        "families": selectors.product_families(),
+        "form": form,
+        "family": form.cleaned_data.get("family", "") if form.is_bound else "",
+        "families": selectors.visible_families(request.membership),
         "can_edit": can_manage_catalog(request.membership),
-        **paginate(request, products, per_page=50),
+        **paginate(request, products, per_page=PRODUCTS_PER_PAGE),
     }
-    return render(request, "catalog/product_list.html", context)
+    return render(request, "catalog/product_list.html", context, status=400 if form.errors else 200)
 
 
 @permission_required(can_manage_catalog)
