@@ -56,6 +56,9 @@ class PosConfig(AppConfig):
             order=10,
         )
         register_demo_seeder(seed_pos_demo)
+        from pos import audit
+
+        audit.register()  # the audit log's labels of POS's actions, objects and fields
         from pos.selectors import sales_out_arrivals
         from prm.modules import register_report_kind
 

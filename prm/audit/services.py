@@ -29,7 +29,12 @@ def snapshot(instance, fields):
 
 
 def record(*, action, actor=None, obj=None, before=None, after=None, reason="", object_type="", object_id=""):
-    """Write one audit event in the caller's transaction. The only way audit rows are created."""
+    """Write one audit event in the caller's transaction. The only way audit rows are created.
+
+    A change that changes nothing (`before` and `after` both given and equal: a form saved as it was) is no state
+    change: nothing is written and None is returned, so the log never shows an update whose before is its after."""
+    if before is not None and after is not None and before == after:
+        return None
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)

@@ -116,23 +116,22 @@ def test_audit_page_lists_the_tenants_events_for_the_vendor_admin(world, events)
     response = world.client(world.alice).get("/audit/")
     assert listed_actions(response) == {"product.create", "product.update", "partner_org.create", "tier.reevaluate"}
     text = html.unescape(response.content.decode())
-    assert "<code>product.update</code>" in text
-    assert "{'name': 'Old'}" in text and "{'name': 'New'}" in text
-    assert "globex.secret" not in text
+    assert "Changed product" in text and "Name:</span> Old → New" in text  # readable, not a dump
+    assert "{'name': 'Old'}" not in text and "<code>" not in text
+    assert "globex" not in text.lower()
 
 
 @pytest.mark.parametrize(
     ("query", "expected"),
     [
-        ({"action": "product"}, {"product.create", "product.update"}),
-        ({"action": "UPDATE"}, {"product.update"}),
+        ({"action": "product.update"}, {"product.update"}),
         ({"object_type": "accounts.partnerorg"}, {"partner_org.create", "tier.reevaluate"}),
         ({"object_id": "p-2"}, {"product.update"}),
-        ({"actor_email": "bob@acme"}, {"product.update"}),
-        ({"actor_email": "system"}, {"tier.reevaluate"}),
-        ({"action": "product", "actor_email": "alice"}, {"product.create"}),
+        ({"actor": "bob@acme"}, {"product.update"}),
+        ({"actor": "system"}, {"tier.reevaluate"}),
+        ({"object_type": "catalog.product", "actor": "alice"}, {"product.create"}),
     ],
-    ids=["action", "action-case", "object-type", "object-id", "actor", "system-actor", "combined"],
+    ids=["action", "object-type", "object-history", "actor", "system-actor", "combined"],
 )
 def test_audit_page_filters_events(world, events, query, expected):
     assert listed_actions(world.client(world.alice).get("/audit/", query)) == expected
