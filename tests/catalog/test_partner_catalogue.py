@@ -3,6 +3,7 @@ family) on the page their navigation offers and through the products API; inacti
 products, edit controls and the staff-only routes (price history, price lists, writes) are never theirs."""
 
 import pytest
+from django.utils import translation
 
 from prm.catalog.models import Product
 from prm.tenancy.context import tenant_scope
@@ -119,6 +120,22 @@ def test_a_search_longer_than_100_characters_is_refused_with_a_message_and_lists
     assert "Correct the search to see products." in text
     # 100 characters are still a search.
     assert world.client(world.pat).get(PAGE, {"search": "x" * 100}).status_code == 200
+
+
+def test_the_partners_product_page_and_its_refused_search_in_french(world, catalogue):
+    client = world.client(world.pat)
+    client.post("/i18n/setlang/", {"language": "fr", "next": "/"})
+    try:
+        listed_page = page_text(client.get(PAGE))
+        refused = page_text(client.get(PAGE, {"search": "x" * 101}))
+        api = client.get(API, {"search": "x" * 101}).json()
+    finally:
+        translation.deactivate()  # the French requests left the test's thread in French
+
+    assert f'href="{PAGE}">Produits</a>' in listed_page
+    assert "Les produits actifs du fournisseur. Recherchez par référence (SKU) ou par nom" in listed_page
+    assert "Corrigez la recherche pour voir les produits." in refused
+    assert api["errors"]["search"] == ["Recherchez au plus 100 caractères (cette recherche en compte 101)."]
 
 
 def test_a_search_with_a_nul_character_is_refused_not_a_server_error(world, catalogue):
