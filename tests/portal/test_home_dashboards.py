@@ -198,3 +198,18 @@ def test_the_partner_table_costs_the_same_queries_whatever_the_number_of_partner
         PartnerOrgFactory.create_batch(60, channel_manager=Membership.objects.get(user=world.bob))
     with django_assert_max_num_queries(len(few.captured_queries)):
         text_of(client.get("/"))
+
+
+def test_the_staff_home_works_out_the_partners_report_statuses_once(world, monkeypatch):
+    """The to-do of late reports and the partner table's order ask for every partner's status; the page's rows for
+    theirs: one status per partner for the whole home, not one per asking (0.4 s for 5,000 partners)."""
+    from pos import home
+
+    asked = []
+    real = home.report_statuses
+    monkeypatch.setattr(home, "report_statuses", lambda orgs, *args: asked.append(len(orgs)) or real(orgs, *args))
+    with tenant_scope(world.tenant_a):
+        partners = PartnerOrg.objects.count()
+
+    assert get(world, world.alice).status_code == 200
+    assert asked == [partners, partners]  # all of them once; then the page's rows (all fit on one page)
