@@ -19,8 +19,9 @@ ACTIONS = {
 def _import_names(ids):
     from pos.models import PosImport
 
-    rows = PosImport.objects.filter(pk__in=ids).values_list("pk", "file__original_name", "partner_org__name")
-    return {str(pk): f"{file} ({partner})" if file else partner for pk, file, partner in rows}
+    sources = dict(PosImport.Source.choices)
+    rows = PosImport.objects.filter(pk__in=ids).values_list("pk", "file__original_name", "source", "partner_org__name")
+    return {str(pk): f"{file or sources.get(source, source)} ({partner})" for pk, file, source, partner in rows}
 
 
 def _mapping_names(ids):

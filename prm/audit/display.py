@@ -79,6 +79,12 @@ class _Specs:
 
     def __init__(self):
         self._cache = {}
+        self._orders = {}
+
+    def order(self, object_type):
+        if object_type not in self._orders:
+            self._orders[object_type] = _key_order(object_type)
+        return self._orders[object_type]
 
     def __call__(self, object_type, key):
         if (object_type, key) not in self._cache:
@@ -124,25 +130,43 @@ def _as_dict(value):
     return value if isinstance(value, dict) else {"": value}
 
 
+def _key_order(object_type):
+    """Sort key of an event's fields: the model's fields in its order, then the registered ones in the order they
+    were registered, then the others by name (jsonb keeps no order)."""
+    model = _model(object_type) if object_type else None
+    order = {}
+    if model is not None:
+        for field_ in model._meta.get_fields():
+            order.setdefault(field_.name, len(order))
+    for wanted in (object_type, ""):
+        for own_type, key in registry._fields:
+            if own_type == wanted:
+                order.setdefault(key, len(order))
+    return lambda key: (order.get(key, len(order)), key)
+
+
 def _pairs(event, specs):
-    """(key, spec, old, new) of each field the event changed: both values given and different, or one side only
-    when the object was created (no before) or deleted (no after). A key the after does not mention while the
-    before does was not changed (its new value is unknown), so it is left out."""
+    """(key, spec, old, new, has_old, has_new) of each field the event changed: both values given and different,
+    or one side only when the object was created (no before) or deleted (no after), empty values left out. A key
+    the after does not mention while the before does was not changed (its new value is unknown): left out."""
     before, after = _as_dict(event.before), _as_dict(event.after)
     if before is None and after is None:
         return
-    keys = list(before or {}) + [key for key in (after or {}) if key not in (before or {})]
+    keys = sorted({*(before or {}), *(after or {})}, key=specs.order(event.object_type))
     for key in keys:
         spec = specs(event.object_type, key)
         if spec.hidden:
             continue
         has_old = before is not None and key in before
         has_new = after is not None and key in after
-        if has_old and has_new and before[key] == after[key]:
+        old, new = (before[key] if has_old else None), (after[key] if has_new else None)
+        if has_old and has_new and old == new:
             continue
         if has_old and not has_new and after is not None:
             continue
-        yield key, spec, before[key] if has_old else None, after[key] if has_new else None, has_old, has_new
+        if (before is None or after is None) and (old if has_old else new) in (None, "", [], {}):
+            continue  # a created or deleted object's empty field says nothing
+        yield key, spec, old, new, has_old, has_new
 
 
 def _referenced_ids(value):

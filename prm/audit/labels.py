@@ -88,10 +88,12 @@ def _values_names(label, *fields, join=" — "):
 
 
 def _price_names(ids):
+    from prm.money import format_money
+
     rows = _model("catalog.price").objects.filter(pk__in=ids)
     fields = ("pk", "product__sku", "amount", "price_list__currency", "valid_from")
     return {
-        str(pk): f"{sku} {amount.normalize():f} {currency} ({valid_from:%Y-%m-%d})"
+        str(pk): f"{sku} {format_money(amount, currency)} ({valid_from:%Y-%m-%d})"
         for pk, sku, amount, currency, valid_from in rows.values_list(*fields)
     }
 
@@ -106,9 +108,13 @@ def _fx_rate_names(ids):
 
 
 def _posting_names(ids):
+    from prm.money import format_money
+
     rows = _model("ledger.posting").objects.filter(pk__in=ids)
     fields = ("pk", "partner_org__name", "amount", "currency")
-    return {str(pk): f"{org}: {amount:f} {currency}" for pk, org, amount, currency in rows.values_list(*fields)}
+    return {
+        str(pk): f"{org}: {format_money(amount, currency)}" for pk, org, amount, currency in rows.values_list(*fields)
+    }
 
 
 def _cadence_names(ids):
