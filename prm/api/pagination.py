@@ -15,8 +15,14 @@ class Pagination(PageNumberPagination):
     max_page_size = 500
     last_page_strings = ()
 
-    def paginate_queryset(self, queryset, request, view=None):
+    def check_query(self, request):
+        """400 for a page or size the schema refuses (TenantViewSet asks before filtering, so that a request that
+        breaks the schema is refused as such before a filter's 422)."""
         self._whole_number(request, self.page_query_param)
+        self.get_page_size(request)
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self.check_query(request)
         return super().paginate_queryset(queryset, request, view)
 
     def get_page_size(self, request):

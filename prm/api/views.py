@@ -20,3 +20,8 @@ class TenantViewSet(viewsets.GenericViewSet):
 
     def scoped_queryset(self):
         raise NotImplementedError
+
+    def filter_queryset(self, queryset):
+        if self.action == "list" and self.paginator is not None:
+            self.paginator.check_query(self.request)  # the schema's 400 before a filter's 422
+        return super().filter_queryset(queryset)

@@ -11,7 +11,7 @@ from prm.modules import partner_columns
 from prm.territories.selectors import is_limited, partner_orgs_in_scope
 
 PARTNER_TABLE_PAGE = 25  # partners per page of the staff home's table
-PARTNER_TABLE_PAGE_PARAMETER = "partners_page"
+PARTNER_TABLE_PAGE_PARAMETER = "partner_page"
 
 
 def home_partner_orgs(viewer):

@@ -150,11 +150,11 @@ def test_the_partner_table_lists_the_most_urgent_first_then_by_name_and_a_column
 def test_the_partner_tables_page_parameter_takes_any_input_to_a_page_that_exists(
     world, registries, many_partners, page, first
 ):
-    response = get(world, world.alice, f"/?partners_page={page}")
+    response = get(world, world.alice, f"/?partner_page={page}")
 
     assert row_names(response)[0] == first  # 32 partners by name: page 2 (the last) starts at the 26th
     if first == "P23":
-        assert '<a class="page-link" href="?partners_page=1#partners">Previous</a>' in text_of(response)
+        assert '<a class="page-link" href="?partner_page=1#partners">Previous</a>' in text_of(response)
 
 
 def test_a_channel_managers_table_holds_their_own_partners_only(world, registries, many_partners):

@@ -510,6 +510,15 @@ def test_a_reversed_period_answers_422_invalid_period(world, lines):
     assert response.json()["detail"] == "date_from is after date_to."
 
 
+@pytest.mark.parametrize("page", [{"page_size": "501"}, {"page": "0"}])
+def test_a_page_the_schema_refuses_answers_400_before_a_reversed_periods_422(world, lines, page):
+    period = {"date_from": "2026-03-31", "date_to": "2026-03-01"}
+    response = api(world, world.alice).get(LINES, {**period, **page})
+
+    assert_error(response, 400, "invalid")
+    assert list(response.json()["errors"]) == list(page)
+
+
 def test_one_day_is_a_period(world, lines):
     assert invoices(api(world, world.alice).get(LINES, {"date_from": "2026-03-02", "date_to": "2026-03-02"})) == [
         ("INV-1", "AX-24"),
