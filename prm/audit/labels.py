@@ -6,6 +6,7 @@ Each names function answers {id: name} for the ids given that exist in the curre
 from django.apps import apps
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from prm.audit.registry import register_audit_action, register_audit_field, register_audit_object_type
 
@@ -216,8 +217,8 @@ def register_core():
     register_audit_field("logo", _("Logo"), object_type="tenancy.tenant", refers_to="files.storedfile")
     register_audit_field("role", _("Role"), choices=dict(Role.choices))
     buckets = dict(Bucket.choices)
-    register_audit_field("from", _("From"), object_type="ledger.posting", choices=buckets)
-    register_audit_field("to", _("To"), object_type="ledger.posting", choices=buckets)
+    register_audit_field("from", pgettext_lazy("ledger bucket", "From"), object_type="ledger.posting", choices=buckets)
+    register_audit_field("to", pgettext_lazy("ledger bucket", "To"), object_type="ledger.posting", choices=buckets)
     # Bookkeeping the log does not show: the workflow's transition (the action and the status say it), the partner's
     # name beside its id (shown by name already).
     register_audit_field("transition", hidden=True)

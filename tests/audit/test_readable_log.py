@@ -332,7 +332,8 @@ def test_the_log_reads_in_french(world, deactivated):
     row = row_for(rows_of(response), "partner_org.status_change")
     assert row.action_text == "A modifié le statut de l'organisation partenaire Alpha Resellers"
     assert [(c.label, c.old, c.new) for c in row.changes] == [("Statut", "Actif", "Inactif")]
-    text = text_of(response)
+    text = table_of(response)
+    assert "Statut :</span> Actif → Inactif" in text
     assert "Changed the status" not in text
     form = response.context["form"]
     assert dict(form.fields["object_type"].choices)["accounts.partnerorg"] == "Organisation partenaire"
