@@ -21,7 +21,8 @@ from tests.factories import PASSWORD, MembershipFactory
 
 WRONG_PASSWORD_ERROR = "The email address and/or password you specified are not correct."
 RATE_LIMIT_ERROR = "Too many failed login attempts. Try again later."
-VENDOR_PAGES = ["/partner-orgs/", "/catalog/products/", "/audit/", "/branding/"]
+# Partners read the product list (tests/catalog/test_partner_catalogue.py); the catalogue's price lists are staff's.
+VENDOR_PAGES = ["/partner-orgs/", "/catalog/price-lists/", "/audit/", "/branding/"]
 
 
 def _signed_in_user_id(client):

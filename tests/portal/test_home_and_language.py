@@ -54,7 +54,8 @@ def test_partner_home_shows_the_own_organisation_and_colleagues_only(world):
 
 def test_partners_see_no_vendor_navigation(world):
     text = text_of(world.client(world.pat).get("/"))
-    assert "/catalog/products/" not in text
+    assert 'href="/partner-orgs/"' not in text
+    assert "/catalog/price-lists/" not in text and "Catalogue" not in text  # their "Products" is read only
     assert "/branding/" not in text.replace("/branding/logo/", "")
     assert "/audit/" not in text
 
