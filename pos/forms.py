@@ -7,7 +7,7 @@ from pos.models import REQUIRED_FIELDS, DateFormat, DecimalSeparator, Field
 from pos.selectors import LINE_SORTS, upload_partners
 from prm.accounts.models import PartnerOrg
 from prm.accounts.permissions import is_partner
-from prm.forms import PartnerOrgChoiceField, StyledForm
+from prm.forms import IsoDateField, PartnerOrgChoiceField, StyledForm
 
 # Header words that suggest a field, for the first guess on the mapping page.
 FIELD_HINTS = {
@@ -76,8 +76,8 @@ class MappingForm(StyledForm):
 class LineFilterForm(StyledForm):
     partner_org = PartnerOrgChoiceField(label=_("Partner"), required=False)
     sku = forms.CharField(label=_("SKU"), required=False, max_length=64)
-    date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = IsoDateField(label=_("From"), required=False)
+    date_to = IsoDateField(label=_("To"), required=False)
     country = forms.CharField(label=_("Country"), required=False, max_length=2)
     # Set by the table's column headings; kept by the Filter button.
     sort = forms.CharField(required=False, max_length=20, widget=forms.HiddenInput)

@@ -1,5 +1,7 @@
 """What every module's forms share."""
 
+import datetime
+import re
 import uuid
 
 from django import forms
@@ -8,6 +10,7 @@ from django.forms.utils import flatatt
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from prm.accounts.models import PartnerOrg
 
@@ -66,7 +69,6 @@ class PartnerOrgPicker(forms.Select):
             options_id,
         )
 
-
     def _options(self, orgs):
         field = self.choices.field
         empty = [] if field.empty_label is None else [("", field.empty_label)]
@@ -107,4 +109,43 @@ class PartnerOrgChoiceField(forms.ModelChoiceField):
                     _("No partner organisation is named “%(name)s”."), code="invalid_choice", params={"name": value}
                 ) from None
             return org
+        return super().to_python(value)
+
+
+ISO_DATE_FORMAT = "%Y-%m-%d"
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+class IsoDateInput(forms.DateInput):
+    """The portal's one date input: a text box showing and taking YYYY-MM-DD, as every table and the API write
+    dates (a native date input shows the browser's locale order, mm/dd/yyyy in en-US). It says so in its
+    placeholder and in the message of its `pattern`; static/js/portal.js adds a button that opens the browser's
+    calendar (`data-date-picker`, the button's label), which writes the chosen day in the same form."""
+
+    def __init__(self, attrs=None):
+        defaults = {
+            "placeholder": gettext_lazy("YYYY-MM-DD"),
+            "pattern": ISO_DATE.pattern,
+            "title": gettext_lazy("A date as YYYY-MM-DD, for example 2026-03-31"),
+            "maxlength": "10",
+            "autocomplete": "off",
+            "data-date-picker": gettext_lazy("Choose from a calendar"),
+        }
+        super().__init__(attrs={**defaults, **(attrs or {})}, format=ISO_DATE_FORMAT)
+
+
+class IsoDateField(forms.DateField):
+    """A date field of the portal's forms (the IsoDateInput): YYYY-MM-DD only, whatever the language, so that
+    03/04/2026 is never read as a guess; anything else is refused with a message that says how to write it."""
+
+    widget = IsoDateInput
+    input_formats = [ISO_DATE_FORMAT]
+    default_error_messages = {
+        "invalid": gettext_lazy("Enter the date as YYYY-MM-DD, for example 2026-03-31."),
+    }
+
+    def to_python(self, value):
+        written = value not in self.empty_values and not isinstance(value, datetime.date)
+        if written and not ISO_DATE.fullmatch(str(value).strip()):
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
         return super().to_python(value)

@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from prm.catalog.models import PriceList
-from prm.forms import StyledForm
+from prm.forms import IsoDateField, StyledForm
 
 
 class ProductForm(StyledForm):
@@ -36,7 +36,7 @@ class PriceListForm(StyledForm):
 class PriceForm(StyledForm):
     price_list = forms.ModelChoiceField(label=_("Price list"), queryset=PriceList.all_tenants.none())
     amount = forms.DecimalField(label=_("Amount"), max_digits=14, decimal_places=4, min_value=0)
-    valid_from = forms.DateField(label=_("Valid from"), widget=forms.DateInput(attrs={"type": "date"}))
+    valid_from = IsoDateField(label=_("Valid from"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

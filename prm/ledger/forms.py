@@ -1,10 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from prm.forms import PartnerOrgChoiceField, StyledForm
+from prm.forms import IsoDateField, PartnerOrgChoiceField, StyledForm
 from prm.ledger.models import BALANCE_BUCKETS, Kind
-
-DATE = forms.DateInput(attrs={"type": "date"})
 
 
 class PostingFilterForm(StyledForm):
@@ -16,8 +14,8 @@ class PostingFilterForm(StyledForm):
     bucket = forms.ChoiceField(
         label=_("Bucket"), choices=[("", "—"), *((b.value, b.label) for b in BALANCE_BUCKETS)], required=False
     )
-    date_from = forms.DateField(label=_("From"), required=False, widget=DATE)
-    date_to = forms.DateField(label=_("Until"), required=False, widget=DATE)
+    date_from = IsoDateField(label=_("From"), required=False)
+    date_to = IsoDateField(label=_("Until"), required=False)
     source_module = forms.CharField(label=_("Source"), required=False, max_length=50)
 
     def __init__(self, *args, partner_orgs=None, **kwargs):

@@ -3,14 +3,13 @@ from django.core.exceptions import ValidationError
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from prm.forms import StyledForm
+from prm.forms import IsoDateField, StyledForm
 from prm.ledger.fx_services import CSV_COLUMNS
 from prm.ledger.models import FxRate
 from prm.services import DomainError
 from prm.tenancy.services import validate_currency
 
 RATE = FxRate._meta.get_field("rate")
-DATE_INPUT = forms.DateInput(attrs={"type": "date"})
 
 
 class CurrencyCodeField(forms.CharField):
@@ -38,7 +37,7 @@ class FxRateForm(StyledForm):
         max_digits=RATE.max_digits,
         decimal_places=RATE.decimal_places,
     )
-    valid_from = forms.DateField(label=_("Valid from"), widget=DATE_INPUT)
+    valid_from = IsoDateField(label=_("Valid from"))
 
 
 class FxRatesImportForm(StyledForm):
@@ -54,4 +53,4 @@ class ConvertForm(StyledForm):
     amount = forms.DecimalField(label=_("Amount"), max_digits=20, decimal_places=4)
     currency = CurrencyCodeField(label=_("Currency"))
     to = CurrencyCodeField(label=_("In"))
-    on = forms.DateField(label=_("On"), widget=DATE_INPUT)
+    on = IsoDateField(label=_("On"))

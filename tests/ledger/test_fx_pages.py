@@ -74,7 +74,10 @@ def test_the_conversion_check_shows_money_in_the_users_language(world, rates):
         ({"amount": "1", "currency": "EUR", "to": "USD", "on": "2025-12-31"}, "No FX rate from EUR to USD"),
         ({"amount": "1", "currency": "EUX", "to": "USD", "on": "2026-01-01"}, "not an ISO 4217 currency code"),
         ({"amount": "lots", "currency": "EUR", "to": "USD", "on": "2026-01-01"}, "Enter a number."),
-        ({"amount": "1", "currency": "EUR", "to": "USD", "on": "soon"}, "Enter a valid date."),
+        (
+            {"amount": "1", "currency": "EUR", "to": "USD", "on": "soon"},
+            "Enter the date as YYYY-MM-DD, for example 2026-03-31.",
+        ),
     ],
 )
 def test_a_conversion_that_cannot_be_made_says_why(world, rates, query, message):
@@ -105,7 +108,10 @@ def test_a_vendor_admin_enters_a_rate(world):
         ({"base_currency": "EUR", "quote_currency": "USD", "rate": "0", "valid_from": "2026-02-01"}, "greater than 0"),
         ({"base_currency": "EUR", "quote_currency": "USD", "rate": "x", "valid_from": "2026-02-01"}, "Enter a number"),
         ({"base_currency": "EURO", "quote_currency": "USD", "rate": "1", "valid_from": "2026-02-01"}, "at most 3"),
-        ({"base_currency": "EUR", "quote_currency": "USD", "rate": "1", "valid_from": "2026-13-01"}, "valid date"),
+        (
+            {"base_currency": "EUR", "quote_currency": "USD", "rate": "1", "valid_from": "2026-13-01"},
+            "Enter the date as YYYY-MM-DD",
+        ),
     ],
 )
 def test_a_bad_rate_is_a_400_page_with_the_reason(world, rates, form, message):

@@ -50,7 +50,7 @@ def test_the_staff_ledger_filters_by_partner(postings):
 def test_a_bad_filter_answers_400_with_the_fields_error(postings):
     page = postings.client(postings.alice).get(LEDGER, {"date_from": "yesterday"})
     assert page.status_code == 400
-    assert "Enter a valid date" in page.content.decode()
+    assert "Enter the date as YYYY-MM-DD" in page.content.decode()
 
 
 def test_a_partner_sees_its_own_earnings_only(postings):

@@ -16,8 +16,8 @@ def loaded(world, catalog, django_capture_on_commit_callbacks):
 @pytest.mark.parametrize(
     ("query", "field", "message"),
     [
-        ({"date_from": "2026-13-45"}, "date_from", "Enter a valid date."),
-        ({"date_to": "yesterday"}, "date_to", "Enter a valid date."),
+        ({"date_from": "2026-13-45"}, "date_from", "Enter the date as YYYY-MM-DD, for example 2026-03-31."),
+        ({"date_to": "yesterday"}, "date_to", "Enter the date as YYYY-MM-DD, for example 2026-03-31."),
         ({"date_from": "2026-03-31", "date_to": "2026-03-01"}, "date_to", "The end date is before the start date."),
     ],
     ids=["bad_date_from", "bad_date_to", "reversed_dates"],
