@@ -14,6 +14,7 @@ from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext as _
 
 from pos.models import PosImport
+from pos.rollup_cache import cached_rollup_rows
 from pos.selectors import visible_imports, visible_rollup
 from prm.accounts.permissions import is_partner
 from prm.charts import BAR, LINE, MONEY, PERCENT, Chart, Series, month_label
@@ -34,21 +35,16 @@ def chart_months(today=None):
     return months[::-1]
 
 
-def _sales_series(rows, key, months, label_of, *label_fields):
+def _sales_series(viewer, rows, key, months, label_of, *label_fields):
     """Series of monthly sales from rollup `rows` grouped by `key` (a rollup field): one for each of the TOP_SERIES
     largest values by sales in `months`, named `label_of` its row of `key` and `label_fields`, then one for all the
     others if any (two queries)."""
     totals = rows.values(key, *label_fields).annotate(total=Sum("amount_reporting")).order_by("-total", key)
-    top = list(totals[: TOP_SERIES + 1])
+    top = cached_rollup_rows(viewer, totals[: TOP_SERIES + 1])
     shown = top[:TOP_SERIES]
     series_key = Case(When(**{f"{key}__in": [row[key] for row in shown]}, then=F(key)), default=None)
-    amounts = {
-        (row["series"], row["month"]): row["amount"]
-        for row in rows.annotate(series=series_key)
-        .values("series", "month")
-        .annotate(amount=Sum("amount_reporting"))
-        .order_by()
-    }
+    by_series = rows.annotate(series=series_key).values("series", "month").annotate(amount=Sum("amount_reporting"))
+    amounts = {(row["series"], row["month"]): row["amount"] for row in cached_rollup_rows(viewer, by_series.order_by())}
     series = [Series(label_of(row), [amounts.get((row[key], month), 0) for month in months]) for row in shown]
     if len(top) > TOP_SERIES:
         others = [amounts.get((None, month), 0) for month in months]
@@ -66,8 +62,8 @@ def sales_charts(viewer, months):
     """Sales-out by month, one series per partner (a partner: its own only) and one per product family (products
     without one together): four queries, and one for the viewer's scope."""
     rows = visible_rollup(viewer, date_from=months[0], date_to=months[-1])
-    by_partner = _sales_series(rows, "partner_org_id", months, _partner_name, "partner_org__name")
-    by_family = _sales_series(rows, "product__family", months, _family_name)
+    by_partner = _sales_series(viewer, rows, "partner_org_id", months, _partner_name, "partner_org__name")
+    by_family = _sales_series(viewer, rows, "product__family", months, _family_name)
     partner_title = _("Sales-out by month") if is_partner(viewer) else _("Sales-out by month and partner")
     return {
         "sales_by_partner_chart": _sales_chart("sales-by-partner", partner_title, by_partner, months),

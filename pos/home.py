@@ -19,6 +19,7 @@ from django.utils.translation import ngettext
 
 from pos.apps import SALES_OUT_REPORT_KIND
 from pos.models import PosImport, PosSalesRollup
+from pos.rollup_cache import cached_rollup_rows
 from pos.selectors import reporting_status, sales_out_arrivals, visible_imports, visible_rollup
 from prm.cadences.selectors import report_statuses
 from prm.charts import BAR, MONEY, Chart, Series, month_label
@@ -84,11 +85,12 @@ def quarter_sales(viewer):
     quarter and this one, in one query: {"trend": this quarter's vs last's, "without_rate": this quarter's lines
     without an FX rate (not in the sums), "chart": by month}."""
     last, this = quarters()
-    rows = (
+    rows = cached_rollup_rows(
+        viewer,
         visible_rollup(viewer, date_from=last.start, date_to=this.end)
         .values("month")
         .annotate(amount=Sum("amount_reporting"), without_rate=Sum("lines_without_rate"))
-        .order_by()
+        .order_by(),
     )
     by_month = {row["month"]: row for row in rows}
     months = _months(last.start, this.end)
@@ -239,11 +241,12 @@ def _rate(accepted, read):
 def sales_values(viewer, partner_orgs):
     """{partner: Trend of its sales-out in the reporting currency, this quarter vs last}."""
     last, this = quarters()
-    rows = (
+    rows = cached_rollup_rows(
+        viewer,
         PosSalesRollup.objects.filter(partner_org__in=partner_orgs, month__gte=last.start, month__lte=this.end)
         .values("partner_org_id")
         .annotate(**_sales_sums(this))
-        .order_by()
+        .order_by(),
     )
     currency = require_current_tenant().reporting_currency
     return {row["partner_org_id"]: {"trend": Trend(row["this"], row["last"]), "currency": currency} for row in rows}

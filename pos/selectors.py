@@ -10,6 +10,7 @@ from django.db.models.functions import TruncDate
 
 from pos.apps import SALES_OUT_REPORT_KIND
 from pos.models import ColumnMapping, PartnerPartNumber, PosImport, PosLine, PosReject, PosSalesRollup
+from pos.rollup_cache import cached_rollup_rows
 from pos.services.reading import FileUnreadable, detect_csv, detect_xlsx
 from prm.accounts.models import PartnerOrg
 from prm.accounts.permissions import is_partner
@@ -104,9 +105,10 @@ def line_totals(viewer, lines, filters):
         if filters.get("sku"):
             rows = rows.filter(product__sku__iexact=filters["sku"])
         sums = {"total": Sum("amount"), "lines": Sum("line_count"), "units": Sum("quantity")}
+        by_currency = cached_rollup_rows(viewer, rows.order_by("currency").values("currency").annotate(**sums))
     else:
-        rows, sums = lines, {"total": Sum(LINE_VALUE), "lines": Count("id"), "units": Sum("quantity")}
-    by_currency = list(rows.order_by("currency").values("currency").annotate(**sums))
+        sums = {"total": Sum(LINE_VALUE), "lines": Count("id"), "units": Sum("quantity")}
+        by_currency = list(lines.order_by("currency").values("currency").annotate(**sums))
     return {
         "lines": sum(row["lines"] for row in by_currency),
         "quantity": sum(row["units"] for row in by_currency),
@@ -290,9 +292,10 @@ def visible_rollup(viewer, *, partner_org=None, date_from=None, date_to=None):
 
 def sales_summary(viewer, *, group_by="month", **filters):
     """Validated sales in the reporting currency per month or product: units, amount, lines and the lines without an
-    FX rate (whose amount is not in `amount`)."""
+    FX rate (whose amount is not in `amount`): a list of rows (pos.rollup_cache)."""
     keys = SUMMARY_GROUPS[group_by]
-    return (
+    return cached_rollup_rows(
+        viewer,
         visible_rollup(viewer, **filters)
         .values(*keys)
         .annotate(
@@ -301,7 +304,7 @@ def sales_summary(viewer, *, group_by="month", **filters):
             lines=Sum("line_count"),
             lines_without_fx_rate=Sum("lines_without_rate"),
         )
-        .order_by(*keys)
+        .order_by(*keys),
     )
 
 

@@ -21,6 +21,7 @@ import contextlib
 
 from django.db import connection, transaction
 
+from pos.rollup_cache import forget_rollup_rows_on_commit
 from prm.tenancy.context import require_current_tenant
 
 GROUP_KEYS = ("partner_org_id", "product_id", "month", "currency")
@@ -105,6 +106,7 @@ def add_loaded_lines(cursor, *, checked, partner_org_id, id_prefix):
     tenant = require_current_tenant()
     tenant_id = tenant.pk
     cursor.execute(TENANT_LOCK_SQL.format(mode="_shared"), {"lock": _lock_name(tenant_id)})
+    forget_rollup_rows_on_commit(tenant)
     keys = ", ".join(("tenant_id", *GROUP_KEYS))
     added = ", ".join(f"{c} = s.{c} + EXCLUDED.{c}" for c in ROLLUP_COLUMNS[len(GROUP_KEYS) :])
     insert = _insert(
@@ -133,6 +135,7 @@ def rollup_rebuild():
     tenant = require_current_tenant()
     tenant_id = tenant.pk
     params = {"tenant": tenant_id, "reporting": tenant.reporting_currency}
+    forget_rollup_rows_on_commit(tenant)
     with connection.cursor() as cursor:
         cursor.execute(TENANT_LOCK_SQL.format(mode=""), {"lock": _lock_name(tenant_id)})
         cursor.execute("DELETE FROM pos_possalesrollup WHERE tenant_id = %(tenant)s", params)
@@ -153,6 +156,7 @@ def rollup_recompute_fx(*, currencies, valid_from):
     currencies = sorted(set(currencies) - {reporting_currency})
     if not currencies:
         return 0
+    forget_rollup_rows_on_commit(tenant)
     params = {
         "tenant": tenant_id,
         "reporting": reporting_currency,
