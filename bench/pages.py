@@ -90,7 +90,7 @@ PAGES = {
         "/api/v1/pos/imports/",
         "/api/v1/pos/lines/",
     ],
-    "partner user": ["/", "/pos/lines/"],
+    "partner user": ["/", "/pos/lines/", "/catalog/products/"],
 }
 
 

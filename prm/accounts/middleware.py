@@ -1,4 +1,5 @@
 from django.contrib.auth import logout
+from django.db import transaction
 
 from prm.accounts.models import Membership
 from prm.accounts.selectors import open_invitations
@@ -37,7 +38,14 @@ class MembershipMiddleware:
     def __call__(self, request):
         request.membership = None
         tenant = getattr(request, "tenant", None)
-        if tenant is not None and request.user.is_authenticated:
+        if tenant is not None:
+            with transaction.atomic():  # the user's and the membership's reads in one transaction: one tenant SET
+                self._attach_membership(request, tenant)
+        return self.get_response(request)
+
+    @staticmethod
+    def _attach_membership(request, tenant):
+        if request.user.is_authenticated:
             bound_tenant = request.session.get(SESSION_TENANT_KEY)
             membership = (
                 Membership.objects.select_related("partner_org", "user")
@@ -50,4 +58,3 @@ class MembershipMiddleware:
                 request.membership = membership
             elif invitation_being_accepted(request, request.user) is None:
                 logout(request)
-        return self.get_response(request)

@@ -18,7 +18,7 @@ PAGES = {
     "alice": ["/", "/partner-orgs/", "/users/", "/pos/imports/", "/pos/lines/", "/pos/quality/", "/audit/"],
     "bob": ["/", "/partner-orgs/", "/pos/imports/", "/pos/lines/", "/pos/quality/"],
     "pat": ["/", "/pos/imports/", "/pos/lines/", "/pos/quality/", "/api/v1/pos/imports/", "/api/v1/pos/lines/"],
-    "una": ["/", "/pos/lines/"],
+    "una": ["/", "/pos/lines/", "/catalog/products/"],
 }
 
 
