@@ -171,6 +171,19 @@ def _seed_reporting_cadences(admin_membership):
     )
 
 
+def _last_three_months():
+    """The first days of the three months before the current one (the tenant's today), oldest first: the home
+    pages' quarter figures and the charts show recent sales whatever the day the demo is loaded."""
+    from prm.fiscal import tenant_today
+
+    first = tenant_today().replace(day=1)
+    months = []
+    for _ in range(3):
+        first = (first - datetime.timedelta(days=1)).replace(day=1)
+        months.append(first)
+    return months[::-1]
+
+
 def seed_pos_demo(*, admin_membership, seed):
     """POS's demo seeder (registered in pos/apps.py): three months of sales-out reports for the distributors
     (and one reseller reporting with its own part numbers), loaded through the real pipeline: the first upload
@@ -203,15 +216,15 @@ def seed_pos_demo(*, admin_membership, seed):
                     PartnerPartNumber.objects.create(
                         partner_org=org, partner_sku=f"{org.name[:3].upper()}-{product.sku}", product=product
                     )
-            for month in (8, 9, 10):
+            for month_start in _last_three_months():
                 rows = list(
                     sales_rows(
                         lines=400 if reseller else 1500,
                         skus=skus,
                         prices=prices,
-                        start=datetime.date(2026, month, 1),
+                        start=month_start,
                         days=28,
-                        seed=seed * 100 + index * 10 + month,
+                        seed=seed * 100 + index * 10 + month_start.month,
                         customers=150,
                         resellers=0 if reseller else 40,
                         currency=currency,
@@ -224,7 +237,7 @@ def seed_pos_demo(*, admin_membership, seed):
                 buffer = io.StringIO()
                 write_sales_csv(buffer, rows)
                 upload = SimpleUploadedFile(
-                    f"{org.name.split()[0].lower()}-sales-2026-{month:02d}.csv", buffer.getvalue().encode()
+                    f"{org.name.split()[0].lower()}-sales-{month_start:%Y-%m}.csv", buffer.getvalue().encode()
                 )
                 pos_import = pos_import_create(actor_membership=admin_membership, upload=upload, partner_org=org)
                 if pos_import.status == "needs_mapping":
