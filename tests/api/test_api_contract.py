@@ -1,8 +1,8 @@
 """The API contract, as an integrator would test it: the strict schemathesis run of `schemathesis.toml` (every
 check, all four phases — examples, coverage, fuzzing, and the stateful phase following links between operations)
-against a real server, once as a vendor admin and once as a partner admin. It fails on any finding: an
-undocumented status or content type, a response that breaks its schema, invalid data accepted, valid data refused
-other than by a documented refusal (403, 404, 409, 422), and any 5xx.
+against a real server, as a vendor admin (the coverage phase in a run of its own) and as a partner admin. It fails
+on any finding: an undocumented status or content type, a response that breaks its schema, invalid data accepted,
+valid data refused other than by a documented refusal (403, 404, 409, 422), and any 5xx.
 
 The operations come from the portal's own `/api/schema/`, so a new endpoint is tested without being listed here.
 Each run's generated requests are deterministic (`generation.deterministic`; its two workers may interleave them
@@ -82,14 +82,19 @@ def _tested(junit_path):
     return {name for name in names if name.split(" ")[0] in HTTP_METHODS}, "Stateful tests" in names
 
 
-# The coverage phase (every boundary and invalid value of every parameter, ~2 minutes here) runs once, as the
-# vendor admin, who reaches every operation; the partner admin's run checks what depends on the role (403s, its
-# own organisation's objects) through the generated examples and the stateful phase, within the time bound.
-RUNS = {Role.VENDOR_ADMIN: "examples,coverage,fuzzing,stateful", Role.PARTNER_ADMIN: "examples,fuzzing,stateful"}
+# The coverage phase (every boundary and invalid value of every parameter: 8,110 requests for 65 operations, ~7
+# minutes here under load) runs once, as the vendor admin, who reaches every operation, in a run of its own so that
+# xdist runs it beside the vendor admin's fuzzing and stateful run; the partner admin's run checks what depends on
+# the role (403s, its own organisation's objects) through the generated examples and the stateful phase.
+RUNS = [
+    (Role.VENDOR_ADMIN, "examples,coverage"),
+    (Role.VENDOR_ADMIN, "fuzzing,stateful"),
+    (Role.PARTNER_ADMIN, "examples,fuzzing,stateful"),
+]
 
 
-@pytest.mark.parametrize("role", list(RUNS))
-def test_the_strict_contract_run_finds_nothing(committed_db, live_server_url, tmp_path, role):
+@pytest.mark.parametrize(("role", "phases"), RUNS, ids=[f"{role}-{phases}" for role, phases in RUNS])
+def test_the_strict_contract_run_finds_nothing(committed_db, live_server_url, tmp_path, role, phases):
     tenant, keys = _portal_with_data()
     port = live_server_url.rsplit(":", 1)[1]
     headers = {"Host": f"{tenant.slug}.localhost:{port}", "Authorization": f"Token {keys[role]}"}
@@ -100,11 +105,12 @@ def test_the_strict_contract_run_finds_nothing(committed_db, live_server_url, tm
     examples, operations = _examples_per_operation(schema)
     junit = tmp_path / "junit.xml"
     command = [str(SCHEMATHESIS), "--config-file", str(CONFIG), "--no-color", "run", str(schema_path)]
-    command += ["--url", base, "--phases", RUNS[role], "--max-examples", str(examples), "--workers", "2"]
+    command += ["--url", base, "--phases", phases, "--max-examples", str(examples), "--workers", "2"]
     command += [arg for name, value in headers.items() for arg in ("-H", f"{name}: {value}")]
     command += ["--report", "junit", "--report-junit-path", str(junit)]
-    run = subprocess.run(command, capture_output=True, text=True, timeout=600, cwd=tmp_path)
+    run = subprocess.run(command, capture_output=True, text=True, timeout=900, cwd=tmp_path)  # coverage: ~6 min
     assert run.returncode == 0, run.stdout[-20_000:] + run.stderr[-5_000:]
     tested, stateful_ran = _tested(junit)
     assert len(tested) == operations, run.stdout[-5_000:]
-    assert stateful_ran, "no links between operations were inferred: the stateful phase did not run"
+    if "stateful" in phases:
+        assert stateful_ran, "no links between operations were inferred: the stateful phase did not run"
