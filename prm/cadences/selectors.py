@@ -1,4 +1,4 @@
-from prm.cadences.due_dates import status_under
+from prm.cadences.due_dates import DueDates, status_under
 from prm.cadences.models import ReportingCadence
 from prm.fiscal import tenant_today
 
@@ -29,8 +29,9 @@ def report_statuses(partner_orgs, kind, last_report_dates, today=None):
     partner_orgs = list(partner_orgs)
     today = today or tenant_today()
     cadences = cadences_for(partner_orgs, kind)
+    due_dates = DueDates()
     return {
-        org.pk: status_under(cadences[org.pk], last_report_dates.get(org.pk), today, partner_org=org)
+        org.pk: status_under(cadences[org.pk], last_report_dates.get(org.pk), today, org, due_dates)
         for org in partner_orgs
     }
 

@@ -124,6 +124,22 @@ def test_a_partner_in_another_country_than_the_tenants_follows_its_own_holidays(
 MONTHLY_10 = cadence("monthly", day_of_month=10)  # due 10 January 2026 moves to Monday the 12th; 10 February a Tuesday
 
 
+def test_a_batch_of_statuses_works_out_each_cadences_and_countrys_due_dates_once(monkeypatch):
+    from prm.cadences import due_dates
+
+    calls = []
+    real = due_dates._around
+    monkeypatch.setattr(due_dates, "_around", lambda *args: calls.append(args[1:]) or real(*args))
+    batch = due_dates.DueDates()
+    partners = [PartnerOrg(name=f"P{n}", country="DE" if n % 2 else "US") for n in range(10)]
+    arrivals = [None, D(2026, 2, 11), D(2026, 2, 9), D(2026, 1, 5), D(2026, 2, 12)] * 2
+
+    batched = [status_under(MONTHLY_10, a, D(2026, 2, 20), p, batch) for p, a in zip(partners, arrivals, strict=True)]
+
+    assert len(calls) == 4  # per country: the due date around today, and the one before it
+    assert batched == [status_under(MONTHLY_10, a, D(2026, 2, 20), p) for p, a in zip(partners, arrivals, strict=True)]
+
+
 @pytest.mark.parametrize(
     ("last_report", "today", "state", "days_late", "received"),
     [
