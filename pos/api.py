@@ -162,15 +162,15 @@ class PosLineFilter(filters.FilterSet):
         given = self.form.cleaned_data
         if given.get("date_from") and given.get("date_to") and given["date_from"] > given["date_to"]:
             raise DomainError(_("date_from is after date_to."), code="invalid_period")
-        return selectors.filter_lines(
-            queryset,
-            partner_org=given.get("partner"),
-            product=given.get("product"),
-            sku=given.get("sku") or "",
-            date_from=given.get("date_from"),
-            date_to=given.get("date_to"),
-            country=given.get("country") or "",
-        )
+        return selectors.filter_lines(queryset, **self.selected())
+
+    def selected(self):
+        """The filters given, as selectors.filter_lines names them (those left empty out)."""
+        return {
+            "partner_org" if name == "partner" else name: value
+            for name, value in self.form.cleaned_data.items()
+            if value
+        }
 
 
 class PosLineOrdering(filters.OrderingFilter):
@@ -277,6 +277,12 @@ class PosLineViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantVie
 
     def scoped_queryset(self):
         return selectors.visible_lines(self.membership)
+
+    def row_count(self, lines):
+        """The filtered lines' count for the pagination (prm.api.pagination): the rollup's when it can answer."""
+        filterset = self.filterset_class(self.request.query_params, queryset=lines, request=self.request)
+        filterset.is_valid()  # already checked by the filter backend
+        return selectors.line_count(self.membership, lines, filterset.selected())
 
     @idempotent(body=PosLinesSubmitSerializer)
     @extend_schema(

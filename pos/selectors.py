@@ -93,7 +93,7 @@ def line_totals(viewer, lines, filters):
     on whole invoice months — the unfiltered page, a partner's, a month's, a quarter's), it groups the rollup's rows
     (a row per partner, product, month and currency, kept with the lines in the load's transaction), not the lines:
     a few thousand rows instead of a million. Otherwise (an end-customer country, a date inside a month) the lines."""
-    if set(filters) <= ROLLUP_FILTERS and _on_whole_months(filters.get("date_from"), filters.get("date_to")):
+    if _rollup_answers(filters):
         rows = visible_rollup(
             viewer,
             partner_org=filters.get("partner_org"),
@@ -117,6 +117,16 @@ def line_totals(viewer, lines, filters):
             for row in by_currency
         ],
     }
+
+
+def line_count(viewer, lines, filters):
+    """How many lines `filters` select (`lines`, the viewer's lines so filtered): the rollup's count when it can
+    answer (line_totals), else COUNT(*) over the lines."""
+    return line_totals(viewer, lines, filters)["lines"] if _rollup_answers(filters) else lines.count()
+
+
+def _rollup_answers(filters):
+    return set(filters) <= ROLLUP_FILTERS and _on_whole_months(filters.get("date_from"), filters.get("date_to"))
 
 
 def _on_whole_months(date_from, date_to):

@@ -165,9 +165,9 @@ def test_a_page_number_that_is_not_a_page_shows_the_first_page_and_one_past_the_
     assert len(response.context["page_obj"]) == (20 if shown == 3 else 50)
 
 
-# The tenant, the user, the membership, the products' count, the page's products, the families, the inbox count, a
-# savepoint pair.
-PRODUCT_PAGE_QUERIES = 9
+# The tenant; the user and the membership in a savepoint pair (the middleware's transaction, inside the test's); the
+# view's savepoint pair around the products' count, the page's products, the families and the inbox count.
+PRODUCT_PAGE_QUERIES = 11
 
 
 @pytest.mark.parametrize("who", ["alice", "pat"])
