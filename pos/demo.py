@@ -8,6 +8,7 @@ impossible dates, zero quantities, unknown countries) plus lines repeated from e
 import csv
 import datetime
 import random
+from zoneinfo import ZoneInfo
 
 HEADER = [
     "Invoice No",
@@ -171,17 +172,19 @@ def _seed_reporting_cadences(admin_membership):
     )
 
 
-def _last_three_months():
-    """The first days of the three months before the current one (the tenant's today), oldest first: the home
-    pages' quarter figures and the charts show recent sales whatever the day the demo is loaded."""
+def _report_months():
+    """[(the first day of a month of sales, the day its report arrived)]: the three months ending with the month
+    before last (the tenant's today), oldest first, each report sent on the 4th of the next month — so the home
+    pages' quarter figures and charts show recent sales, and reports came in before their due dates."""
     from prm.fiscal import tenant_today
 
     first = tenant_today().replace(day=1)
     months = []
-    for _ in range(3):
+    for _ in range(3 + 1):
         first = (first - datetime.timedelta(days=1)).replace(day=1)
         months.append(first)
-    return months[::-1]
+    sales = months[:0:-1]  # the month before last, and the two before it, oldest first
+    return [(month, (month + datetime.timedelta(days=31)).replace(day=4)) for month in sales]
 
 
 def seed_pos_demo(*, admin_membership, seed):
@@ -193,7 +196,7 @@ def seed_pos_demo(*, admin_membership, seed):
 
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from pos.models import PartnerPartNumber
+    from pos.models import PartnerPartNumber, PosImport
     from pos.services.imports import column_mapping_save, pos_import_create
     from prm.accounts.models import PartnerOrg
     from prm.catalog.models import Product
@@ -216,7 +219,7 @@ def seed_pos_demo(*, admin_membership, seed):
                     PartnerPartNumber.objects.create(
                         partner_org=org, partner_sku=f"{org.name[:3].upper()}-{product.sku}", product=product
                     )
-            for month_start in _last_three_months():
+            for month_start, arrival in _report_months():
                 rows = list(
                     sales_rows(
                         lines=400 if reseller else 1500,
@@ -249,5 +252,8 @@ def seed_pos_demo(*, admin_membership, seed):
                         date_format="YYYY-MM-DD",
                         decimal_separator=".",
                     )
+                # The demo's report arrived when a partner would have sent it (loaded now, dated then).
+                sent = datetime.datetime.combine(arrival, datetime.time(9), ZoneInfo(admin_membership.tenant.time_zone))
+                PosImport.objects.filter(pk=pos_import.pk).update(created_at=sent)
     finally:
         celery_app.conf.task_always_eager = was_eager
