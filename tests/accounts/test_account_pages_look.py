@@ -149,3 +149,11 @@ def test_the_platform_hosts_sign_in_uses_the_same_layout_in_its_own_page(db):
 
     assert '<div class="card shadow-sm mt-3">' in main
     assert _headings(main, 1) == [("h3", "Password reset")]
+
+
+@pytest.mark.parametrize("page", ["/accounts/2fa/totp/deactivate/", "/accounts/2fa/recovery-codes/generate/"])
+def test_a_two_factor_confirmation_page_offers_a_way_back(alice_with_totp_signed_in, page):
+    main = _main(alice_with_totp_signed_in.get(page))
+
+    assert '<a href="/accounts/2fa/" class="btn btn-link px-0"' in main
+    assert "> Cancel </a>" in main
