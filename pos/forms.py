@@ -7,7 +7,7 @@ from pos.models import REQUIRED_FIELDS, DateFormat, DecimalSeparator, Field
 from pos.selectors import LINE_SORTS, upload_partners
 from prm.accounts.models import PartnerOrg
 from prm.accounts.permissions import is_partner
-from prm.forms import IsoDateField, PartnerOrgChoiceField, StyledForm
+from prm.forms import DateRangeFilterForm, IsoDateField, PartnerOrgChoiceField, StyledForm
 
 # Header words that suggest a field, for the first guess on the mapping page.
 FIELD_HINTS = {
@@ -73,7 +73,7 @@ class MappingForm(StyledForm):
         return {f.value: self.cleaned_data.get(f"col_{f.value}") for f in Field}
 
 
-class LineFilterForm(StyledForm):
+class LineFilterForm(DateRangeFilterForm):
     partner_org = PartnerOrgChoiceField(label=_("Partner"), required=False)
     sku = forms.CharField(label=_("SKU"), required=False, max_length=64)
     date_from = IsoDateField(label=_("From"), required=False)
@@ -98,13 +98,6 @@ class LineFilterForm(StyledForm):
                 params={"sort": sort, "keys": ", ".join(LINE_SORTS)},
             )
         return sort
-
-    def clean(self):
-        cleaned = super().clean()
-        date_from, date_to = cleaned.get("date_from"), cleaned.get("date_to")
-        if date_from and date_to and date_from > date_to:
-            self.add_error("date_to", _("The end date is before the start date."))
-        return cleaned
 
 
 class PartNumberForm(StyledForm):

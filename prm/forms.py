@@ -30,6 +30,18 @@ class StyledForm(forms.Form):
                 widget.attrs.setdefault("class", "form-control")
 
 
+class DateRangeFilterForm(StyledForm):
+    """A filter form with `date_from` and `date_to` fields (the subclass declares them): an end before the start is
+    an error on `date_to`."""
+
+    def clean(self):
+        cleaned = super().clean()
+        date_from, date_to = cleaned.get("date_from"), cleaned.get("date_to")
+        if date_from and date_to and date_from > date_to:
+            self.add_error("date_to", _("The end date is before the start date."))
+        return cleaned
+
+
 def apply_domain_error(form, error):
     """Show a service's DomainError on the form (on the field its code names, else at the top)."""
     form.add_error(None, error.message)

@@ -9,7 +9,7 @@ from prm.audit import registry
 from prm.audit.display import action_sentence, describe_events
 from prm.audit.models import AuditEvent
 from prm.audit.selectors import audit_event_list
-from prm.forms import IsoDateField, StyledForm
+from prm.forms import DateRangeFilterForm, IsoDateField
 from prm.pages import paginate
 from prm.tenancy.context import require_current_tenant
 
@@ -30,7 +30,7 @@ def object_type_choices():
     return sorted(kinds, key=lambda choice: choice[1].lower())
 
 
-class AuditFilterForm(StyledForm):
+class AuditFilterForm(DateRangeFilterForm):
     actor = forms.CharField(
         label=gettext_lazy("Who"),
         required=False,
@@ -48,13 +48,6 @@ class AuditFilterForm(StyledForm):
         super().__init__(*args, **kwargs)
         self.fields["action"].choices = [("", _("Any action"))] + action_choices()
         self.fields["object_type"].choices = [("", _("Any type"))] + object_type_choices()
-
-    def clean(self):
-        cleaned = super().clean()
-        date_from, date_to = cleaned.get("date_from"), cleaned.get("date_to")
-        if date_from and date_to and date_from > date_to:
-            self.add_error("date_to", _("The end date is before the start date."))
-        return cleaned
 
 
 @permission_required(can_read_audit)
