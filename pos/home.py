@@ -21,7 +21,7 @@ from pos.apps import SALES_OUT_REPORT_KIND
 from pos.models import PosImport, PosSalesRollup
 from pos.rollup_cache import cached_rollup_rows
 from pos.selectors import reporting_status, sales_out_arrivals, visible_imports, visible_rollup
-from prm.cadences.selectors import report_statuses
+from prm.cadences.selectors import report_statuses, with_cadence
 from prm.charts import BAR, MONEY, Chart, Series, month_label
 from prm.fiscal import current_quarter
 from prm.modules import ToDo
@@ -177,15 +177,17 @@ STATUSES_MEMO = "_pos_home_report_statuses"  # on the viewer's membership object
 
 def _report_statuses(viewer, partner_orgs):
     """(arrivals, statuses) of the sales-out report of `partner_orgs`. For a queryset (all the home's partners),
-    computed once per membership object and queryset: the staff to-do and the partner table's order ask for the
-    same partners within a request, and each asking costs a status per partner."""
+    only those a cadence applies to have a status (the others are never late), computed once per membership object
+    and queryset: the staff to-do and the partner table's order ask for the same partners within a request, and
+    each asking costs a status per partner."""
     if isinstance(partner_orgs, list):
         return _compute_report_statuses(partner_orgs, partner_orgs)
     memo = viewer.__dict__.setdefault(STATUSES_MEMO, {})
     key = str(partner_orgs.query)
     if key not in memo:
+        scheduled = with_cadence(partner_orgs, SALES_OUT_REPORT_KIND)
         # A status reads a partner's type and country only (5,000 whole organisations: 40 ms more).
-        memo[key] = _compute_report_statuses(list(partner_orgs.only("pk", "partner_type", "country")), partner_orgs)
+        memo[key] = _compute_report_statuses(list(scheduled.only("pk", "partner_type", "country")), scheduled)
     return memo[key]
 
 

@@ -15,8 +15,7 @@ from pos.services.reading import FileUnreadable, detect_csv, detect_xlsx
 from prm.accounts.models import PartnerOrg
 from prm.accounts.permissions import is_partner
 from prm.accounts.selectors import partner_org_list
-from prm.cadences.due_dates import NO_CADENCE
-from prm.cadences.selectors import report_statuses
+from prm.cadences.selectors import report_statuses, with_cadence
 from prm.files.services import stored_file_open
 from prm.tenancy.context import require_current_tenant
 from prm.territories.selectors import partner_orgs_in_scope, within_scope
@@ -30,11 +29,11 @@ def reporting_status(viewer, today=None):
     """[(partner org, ReportStatus)] of the sales-out report for each partner `viewer` may reach that has a
     reporting cadence: the last and next due dates, and whether the latest completed report (the day its file
     arrived, in the tenant's time zone) is late."""
-    in_scope = partner_org_list(viewer=viewer)
+    in_scope = with_cadence(partner_org_list(viewer=viewer), SALES_OUT_REPORT_KIND)
     orgs = list(in_scope)
     arrivals = sales_out_arrivals(in_scope)  # a subquery: not thousands of ids in the statement
     statuses = report_statuses(orgs, SALES_OUT_REPORT_KIND, arrivals, today)
-    return [(org, statuses[org.pk]) for org in orgs if statuses[org.pk].state != NO_CADENCE]
+    return [(org, statuses[org.pk]) for org in orgs]
 
 
 def sales_out_arrivals(partner_orgs):

@@ -1,3 +1,5 @@
+from django.db.models import Q
+
 from prm.cadences.due_dates import DueDates, status_under
 from prm.cadences.models import ReportingCadence
 from prm.fiscal import tenant_today
@@ -16,6 +18,16 @@ def cadences_for(partner_orgs, kind):
     own = {c.partner_org_id: c for c in cadences if c.partner_org_id}
     by_type = {c.partner_type: c for c in cadences if not c.partner_org_id}
     return {org.pk: own.get(org.pk) or by_type.get(org.partner_type) for org in partner_orgs}
+
+
+def with_cadence(partner_orgs, kind):
+    """`partner_orgs` (a queryset) narrowed to those a cadence of `kind` applies to — their own or their type's —
+    in SQL: a status costs Python per partner, and most partners of a tenant may report nothing on a schedule."""
+    cadences = ReportingCadence.objects.filter(report_kind=kind)
+    return partner_orgs.filter(
+        Q(pk__in=cadences.filter(partner_org__isnull=False).values("partner_org_id"))
+        | Q(partner_type__in=cadences.filter(partner_org__isnull=True).values("partner_type"))
+    )
 
 
 def cadence_for(partner_org, kind):

@@ -6,9 +6,11 @@ import html
 
 import pytest
 
+from pos.apps import SALES_OUT_REPORT_KIND
 from prm import modules
 from prm.accounts.models import Membership, PartnerOrg
 from prm.accounts.permissions import can_configure_tenant
+from prm.cadences.services import cadence_create
 from prm.modules import register_home_card, register_partner_column, register_quick_action
 from prm.portal.selectors import PARTNER_TABLE_PAGE
 from prm.tenancy.context import tenant_scope
@@ -201,8 +203,9 @@ def test_the_partner_table_costs_the_same_queries_whatever_the_number_of_partner
 
 
 def test_the_staff_home_works_out_the_partners_report_statuses_once(world, monkeypatch):
-    """The to-do of late reports and the partner table's order ask for every partner's status; the page's rows for
-    theirs: one status per partner for the whole home, not one per asking (0.4 s for 5,000 partners)."""
+    """The to-do of late reports and the partner table's order ask for the status of every partner a cadence
+    applies to (the others are never late); the page's rows for theirs: one status per such partner for the whole
+    home, not one per asking (0.4 s for 5,000 partners), and none for a partner no cadence applies to."""
     from pos import home
 
     asked = []
@@ -210,6 +213,16 @@ def test_the_staff_home_works_out_the_partners_report_statuses_once(world, monke
     monkeypatch.setattr(home, "report_statuses", lambda orgs, *args: asked.append(len(orgs)) or real(orgs, *args))
     with tenant_scope(world.tenant_a):
         partners = PartnerOrg.objects.count()
+        scheduled = PartnerOrgFactory.create_batch(2, partner_type="msp")
+        PartnerOrgFactory(partner_type="referral")  # no cadence applies: no status to work out
+        cadence_create(
+            actor_membership=Membership.objects.get(user=world.alice),
+            report_kind=SALES_OUT_REPORT_KIND,
+            partner_type="msp",
+            frequency="monthly",
+            day_of_month=10,
+        )
 
     assert get(world, world.alice).status_code == 200
-    assert asked == [partners, partners]  # all of them once; then the page's rows (all fit on one page)
+    # the two partners the cadence applies to once; then the page's rows (all fit on one page)
+    assert asked == [len(scheduled), partners + 3]
