@@ -30,4 +30,5 @@ if settings.PRM_BENCH_VIEWS:  # bench/pages.py's baselines (a): the same middlew
     urlpatterns += [
         path("bench/minimal/", portal_views.bench_minimal),
         path("bench/layout/", portal_views.bench_layout),
+        path("bench/table/", portal_views.bench_table),
     ]

@@ -20,6 +20,7 @@ from prm.files.services import stored_file_open
 from prm.files.validation import UploadRejected
 from prm.fiscal import current_quarter, fiscal_year_quarters
 from prm.forms import apply_domain_error
+from prm.pages import paginate
 from prm.portal.forms import BrandingForm, FiscalCalendarForm
 from prm.portal.hooks import offered_quick_actions, rendered_home_cards, todos
 from prm.portal.selectors import PARTNER_TABLE_PAGE_PARAMETER, partner_table
@@ -37,6 +38,26 @@ def bench_minimal(request):
 def bench_layout(request):
     """An empty page in the portal's layout (navigation, menus, branding): what the layout adds to (a)."""
     return render(request, "base.html")
+
+
+@member_required
+def bench_table(request):
+    """The partner list's page of 25 partners built in memory, no query of its own: what a list page's template
+    costs beside (a′) (bench/pages.py, line (a″))."""
+    types, countries = PartnerOrg.Type.values, ["DE", "FR", "US", "GB", "NL"]
+    orgs = [
+        PartnerOrg(name=f"Partner {n:02d}", partner_type=types[n % len(types)], country=countries[n % 5])
+        for n in range(25)
+    ]
+    for org in orgs:
+        org.user_count = 3
+    context = {
+        **paginate(request, orgs),
+        "filters": {},
+        "types": PartnerOrg.Type.choices,
+        "statuses": PartnerOrg.Status.choices,
+    }
+    return render(request, "accounts/partner_org_list.html", context)
 
 
 @member_required
