@@ -321,6 +321,35 @@ class PosSalesRollup(TenantModel):
         return f"{self.month:%Y-%m} {self.currency} {self.amount}"
 
 
+class PosPartnerMonthSales(TenantModel):
+    """Each partner's validated sales per invoice month in the tenant's reporting currency: the sales rollup summed
+    over products and currencies, kept current by the rollup's writers in their transaction (pos/services/rollup.py)
+    for the reads that want a partner's months and no product — a trailing-12-month figure of every partner (tier
+    evaluation) reads 12 rows a partner instead of its products' rollup rows. Equal to the rollup's sums
+    (tests/pos/test_rollup.py). Derived data like the rollup: no per-row foreign-key checks, no (tenant_id, id) key."""
+
+    tenant_key = False
+    tenant = models.ForeignKey(
+        Tenant, on_delete=models.PROTECT, related_name="+", editable=False, db_index=False, db_constraint=False
+    )
+    partner_org = TenantForeignKey(
+        "accounts.PartnerOrg", on_delete=models.PROTECT, related_name="+", db_constraint=False, db_index=False
+    )
+    month = models.DateField(help_text="The first day of the invoice month.")
+    amount_reporting = models.DecimalField(max_digits=24, decimal_places=4)
+    line_count = models.PositiveIntegerField()
+    lines_without_rate = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "partner_org", "month"], name="pos_partner_month_key"),
+            models.CheckConstraint(condition=models.Q(month__day=1), name="pos_partner_month_first_day"),
+        ]
+
+    def __str__(self):
+        return f"{self.month:%Y-%m} {self.amount_reporting}"
+
+
 class CountryAlias(models.Model):
     """Platform reference data (no tenant): ways a file may write a country → ISO 3166-1 alpha-2."""
 

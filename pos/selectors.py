@@ -9,7 +9,15 @@ from django.db.models import Count, DecimalField, ExpressionWrapper, F, Max, Q, 
 from django.db.models.functions import TruncDate
 
 from pos.apps import SALES_OUT_REPORT_KIND
-from pos.models import ColumnMapping, PartnerPartNumber, PosImport, PosLine, PosReject, PosSalesRollup
+from pos.models import (
+    ColumnMapping,
+    PartnerPartNumber,
+    PosImport,
+    PosLine,
+    PosPartnerMonthSales,
+    PosReject,
+    PosSalesRollup,
+)
 from pos.rollup_cache import cached_rollup_rows
 from pos.services.reading import FileUnreadable, detect_csv, detect_xlsx
 from prm.accounts.models import PartnerOrg
@@ -323,7 +331,7 @@ def pos_sales_tier_revenue(*, partner_org_ids, date_from, date_to):
     """The "pos_sales" tier-revenue source (prm.modules): each partner's validated sales in the reporting currency,
     of the whole invoice months the dates touch (0 for a partner without sales). Lines without an FX rate count
     nothing (the data-quality page shows how many)."""
-    rows = PosSalesRollup.objects.filter(
+    rows = PosPartnerMonthSales.objects.filter(  # a partner's months, not its products' rollup rows
         partner_org_id__in=partner_org_ids, month__gte=date_from.replace(day=1), month__lte=date_to
     )
     totals = dict(

@@ -1,5 +1,6 @@
 """The sales rollup (`PosSalesRollup`): validated sales per partner, product, invoice month and currency, kept
-current set-based by every load inside its own transaction, and recomputed where FX rates change.
+current set-based by every load inside its own transaction, and recomputed where FX rates change; and its sums per
+partner and month (`PosPartnerMonthSales`), which each writer sets again from the rollup rows it changed.
 
 Every amount in the reporting currency is converted line by line at the FX rate of the line's invoice date, by the
 rule of `prm.ledger.fx.rate_on`, written here in SQL (tests/pos/test_rollup.py checks that both agree):
@@ -94,6 +95,23 @@ def _sorted_aggregate(cursor):
         cursor.execute(f"SET LOCAL {setting} TO DEFAULT")
 
 
+def _refresh_partner_months(cursor, params, where):
+    """The partner months (`PosPartnerMonthSales`) of the current tenant's rollup rows matching `where` (alias r)
+    set again from those rows, in the caller's transaction: the rollup is exact, so the partner months are too."""
+    totals = ("amount_reporting", "line_count", "lines_without_rate")
+    cursor.execute(
+        "INSERT INTO pos_pospartnermonthsales AS p (id, tenant_id, partner_org_id, month, amount_reporting,"
+        " line_count, lines_without_rate)"
+        " SELECT gen_random_uuid(), %(tenant)s, r.partner_org_id, r.month,"
+        f" {', '.join(f'sum(r.{c})' for c in totals)}"
+        f" FROM pos_possalesrollup r WHERE r.tenant_id = %(tenant)s AND {where}"
+        " GROUP BY r.partner_org_id, r.month"
+        " ON CONFLICT (tenant_id, partner_org_id, month) DO UPDATE SET"
+        f" {', '.join(f'{c} = EXCLUDED.{c}' for c in totals)}",
+        params,
+    )
+
+
 def _lock_name(tenant_id):
     return f"pos-rollup:{tenant_id}"
 
@@ -113,19 +131,19 @@ def add_loaded_lines(cursor, *, checked, partner_org_id, id_prefix):
         "(%(id_prefix)s || lpad(to_hex(row_number() OVER ()), 8, '0'))::uuid",
         _grouped(checked, "l.reason IS NULL", "%(org)s::uuid"),
     )
+    params = {"tenant": tenant_id, "org": partner_org_id, "reporting": tenant.reporting_currency}
     with _sorted_aggregate(cursor):
         cursor.execute(
             _with_rates(checked, "l.reason IS NULL")
             + f", added AS ({insert} ON CONFLICT ({keys}) DO UPDATE SET {added}) "
             "SELECT min(invoice_date), max(invoice_date) FROM days",
-            {
-                "tenant": tenant_id,
-                "org": partner_org_id,
-                "reporting": tenant.reporting_currency,
-                "id_prefix": id_prefix,
-            },
+            {**params, "id_prefix": id_prefix},
         )
-        return cursor.fetchone()
+        first, last = cursor.fetchone()
+    if first is not None:  # the partner's months the load touched
+        months = "r.partner_org_id = %(org)s AND r.month BETWEEN %(first)s AND %(last)s"
+        _refresh_partner_months(cursor, {**params, "first": first.replace(day=1), "last": last}, months)
+    return first, last
 
 
 @transaction.atomic
@@ -143,7 +161,10 @@ def rollup_rebuild():
         insert = _insert("gen_random_uuid()", _grouped("pos_posline", where, "l.partner_org_id"))
         with _sorted_aggregate(cursor):
             cursor.execute(_with_rates("pos_posline", where) + insert, params)
-            return cursor.rowcount
+            rows = cursor.rowcount
+        cursor.execute("DELETE FROM pos_pospartnermonthsales WHERE tenant_id = %(tenant)s", params)
+        _refresh_partner_months(cursor, params, "TRUE")
+        return rows
 
 
 @transaction.atomic
@@ -176,7 +197,10 @@ def rollup_recompute_fx(*, currencies, valid_from):
             "       IS DISTINCT FROM (g.amount_reporting, g.lines_without_rate)",
             params,
         )
-        return cursor.rowcount
+        changed = cursor.rowcount
+        if changed:
+            _refresh_partner_months(cursor, params, "r.month >= %(month_from)s")
+        return changed
 
 
 def queue_fx_recompute(sender, *, tenant_id, pairs, valid_from, **kwargs):

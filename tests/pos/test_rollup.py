@@ -11,7 +11,7 @@ import pytest
 from django.db.models import F, Sum
 from django.db.models.functions import TruncMonth
 
-from pos.models import PosLine, PosSalesRollup
+from pos.models import PosLine, PosPartnerMonthSales, PosSalesRollup
 from pos.services.imports import pos_lines_submit
 from pos.services.rollup import rollup_rebuild
 from prm.ledger.fx import MissingFxRate, rate_on
@@ -85,10 +85,28 @@ def direct_sum(world):
         return {tuple(r[k] for k in KEYS): (r["units"], r["value"]) for r in rows}
 
 
+def partner_months(world):
+    with tenant_scope(world.tenant_a):
+        return {
+            (r.partner_org_id, r.month): (r.amount_reporting, r.line_count, r.lines_without_rate)
+            for r in PosPartnerMonthSales.objects.all()
+        }
+
+
+def expected_partner_months(world):
+    """The expected rollup summed per partner and month (over products and currencies)."""
+    totals = defaultdict(lambda: [Decimal(0), 0, 0])
+    for (partner, _product, month, _currency), row in expected_rollup(world).items():
+        for index, value in enumerate((row[2], row[3], row[4])):
+            totals[partner, month][index] += value
+    return {key: tuple(row) for key, row in totals.items()}
+
+
 def assert_rollup_is_the_lines(world):
     actual = rollup(world)
     assert actual == expected_rollup(world)
     assert {key: row[:2] for key, row in actual.items()} == direct_sum(world)
+    assert partner_months(world) == expected_partner_months(world)
     return actual
 
 
@@ -197,10 +215,13 @@ def test_the_recompute_is_idempotent_and_rebuild_gives_the_same_rollup(
             sender=FxRate, tenant_id=world.tenant_a.pk, pairs={("EUR", "USD")}, valid_from=datetime.date(2026, 1, 1)
         )
         assert rollup(world) == loaded
+    months = partner_months(world)
     with tenant_scope(world.tenant_a):
         PosSalesRollup.objects.all().delete()
+        PosPartnerMonthSales.objects.filter(month__gte=datetime.date(2026, 2, 1)).update(amount_reporting=0)
         rollup_rebuild()  # the backfill migration's step
     assert rollup(world) == loaded
+    assert partner_months(world) == months == expected_partner_months(world)
 
 
 BOUNDARY_RATES = [
