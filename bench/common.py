@@ -1,5 +1,7 @@
 """What every benchmark shares: its first line says whether the database it measures is durable."""
 
+import psycopg
+from django.conf import settings
 from django.db import connection
 
 
@@ -12,3 +14,11 @@ def print_durability():
         cursor.execute("SHOW synchronous_commit")
         synchronous_commit = cursor.fetchone()[0]
     print(f"db: fsync={fsync} synchronous_commit={synchronous_commit}", flush=True)
+
+
+def as_owner(statement):
+    """Run `statement` (VACUUM, ANALYZE: the table owner's rights) on a connection of the owner role, autocommit."""
+    params = {**connection.get_connection_params(), "user": settings.DB_OWNER_USER}
+    params["password"] = settings.DB_OWNER_PASSWORD
+    with psycopg.connect(**params, autocommit=True) as owner:
+        owner.execute(statement)

@@ -27,19 +27,17 @@ import uuid
 from pathlib import Path
 
 import django
-import psycopg
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "prm.settings")
 django.setup()
 
-from django.conf import settings  # noqa: E402
 from django.core.files.uploadedfile import TemporaryUploadedFile  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from openpyxl import Workbook  # noqa: E402
 
-from bench.common import print_durability  # noqa: E402
+from bench.common import as_owner, print_durability  # noqa: E402
 from pos.demo import COLUMNS, HEADER, sales_rows, write_sales_csv  # noqa: E402
 from pos.models import ColumnMapping, PosImport, PosLine, PosReject, PosSalesRollup  # noqa: E402
 from pos.services.imports import header_signature, pos_import_create  # noqa: E402
@@ -341,10 +339,7 @@ def main():
 def vacuum_lines_tables():
     """Give back the room of the deleted lines, so that the next run loads into a table like a production
     one (which only grows) and not into millions of dead rows. VACUUM is the owner's right: the owner role."""
-    params = {**connection.get_connection_params(), "user": settings.DB_OWNER_USER}
-    params["password"] = settings.DB_OWNER_PASSWORD
-    with psycopg.connect(**params, autocommit=True) as owner:
-        owner.execute("VACUUM pos_posline, pos_posreject")
+    as_owner("VACUUM pos_posline, pos_posreject")
 
 
 if __name__ == "__main__":

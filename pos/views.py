@@ -14,11 +14,10 @@ from pos.services.exports import lines_table, rejects_table
 from pos.services.imports import column_mapping_save, pos_import_create, pos_import_delete, reject_reason_text
 from pos.services.mappings import column_mapping_delete, column_mapping_update
 from pos.services.part_numbers import partner_part_number_create
-from prm import exports
 from prm.accounts.permissions import can_send_partner_data, member_required, permission_required
-from prm.exports import streaming_csv_response
+from prm.exports import table_response
 from prm.forms import apply_domain_error
-from prm.pages import paginate
+from prm.pages import paginate, sort_headings
 from prm.services import DomainError
 
 REJECTS_PER_PAGE = 50  # the rejected lines listed on a result page; the rejects file holds them all
@@ -133,26 +132,12 @@ def import_delete(request, import_id):
     return redirect("pos:import_list")
 
 
-def _table_response(request, filename, file_format, count, header, rows, back):
-    """The table as CSV (streamed), or as XLSX when it fits one sheet; else back to `back` with a message."""
-    if file_format == "csv":
-        return streaming_csv_response(f"{filename}.csv", header, rows)
-    if count > exports.XLSX_MAX_ROWS:
-        messages.error(
-            request,
-            _("%(count)s lines are more than a spreadsheet holds (%(max)s): narrow the filters, or export CSV.")
-            % {"count": f"{count:,}", "max": f"{exports.XLSX_MAX_ROWS:,}"},
-        )
-        return redirect(back)
-    return exports.xlsx_response(f"{filename}.xlsx", header, rows)
-
-
 @member_required
 def import_rejects(request, import_id, file_format="csv"):
     pos_import = _visible_import(request, import_id)
     header, rows = rejects_table(pos_import)
     back = reverse("pos:import_detail", args=[pos_import.pk])
-    return _table_response(
+    return table_response(
         request, f"rejects-{pos_import.pk}", file_format, pos_import.lines_rejected, header, rows, back
     )
 
@@ -189,23 +174,6 @@ def _filtered_lines(request):
     return LineSelection(form, selectors.order_lines(lines, [sort] if sort else []), sort, filters)
 
 
-def _sort_headings(request, sort):
-    """Per sortable column: the query string that sorts by it (on the sorted column, the other way round) and its
-    aria-sort state."""
-    headings = {}
-    for key, first_direction in FIRST_SORT_DIRECTION.items():
-        if sort.removeprefix("-") == key:
-            descending = sort.startswith("-")
-            next_sort, state = (key, "descending") if descending else (f"-{key}", "ascending")
-        else:
-            next_sort, state = f"{first_direction}{key}", "none"
-        params = request.GET.copy()
-        params.pop("page", None)
-        params["sort"] = next_sort
-        headings[key] = {"query": params.urlencode(), "state": state}
-    return headings
-
-
 @member_required
 def line_list(request):
     """The lines table: a page of the filtered lines, and the totals of all of them (whose count the pagination
@@ -215,7 +183,7 @@ def line_list(request):
     context = {
         "form": form,
         "totals": totals,
-        "sort_headings": _sort_headings(request, sort),
+        "sort_headings": sort_headings(request, sort, FIRST_SORT_DIRECTION),
         **paginate(request, lines, per_page=LINES_PER_PAGE, count=totals["lines"]),
     }
     return render(request, "pos/line_list.html", context, status=400 if filters is None else 200)
@@ -229,7 +197,7 @@ def line_export(request, file_format="csv"):
     header, rows = lines_table(lines)
     count = lines.count() if file_format == "xlsx" else 0
     back = f"{reverse('pos:line_list')}?{request.GET.urlencode()}"
-    return _table_response(request, "pos-lines", file_format, count, header, rows, back)
+    return table_response(request, "pos-lines", file_format, count, header, rows, back)
 
 
 @member_required

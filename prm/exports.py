@@ -97,3 +97,22 @@ def xlsx_response(filename, header, rows):
     workbook.save(handle)
     handle.seek(0)
     return FileResponse(handle, as_attachment=True, filename=filename, content_type=XLSX_CONTENT_TYPE)
+
+
+def table_response(request, filename, file_format, count, header, rows, back):
+    """A page's table as CSV (streamed), or as XLSX when its `count` rows fit one sheet; else back to the page
+    `back` with a message saying why."""
+    from django.contrib import messages
+    from django.shortcuts import redirect
+    from django.utils.translation import gettext as _
+
+    if file_format == "csv":
+        return streaming_csv_response(f"{filename}.csv", header, rows)
+    if count > XLSX_MAX_ROWS:
+        messages.error(
+            request,
+            _("%(count)s rows are more than a spreadsheet holds (%(max)s): narrow the filters, or export CSV.")
+            % {"count": f"{count:,}", "max": f"{XLSX_MAX_ROWS:,}"},
+        )
+        return redirect(back)
+    return xlsx_response(f"{filename}.xlsx", header, rows)

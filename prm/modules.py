@@ -52,19 +52,36 @@ class NavLink:
     label: str  # a lazy translation
     url_name: str
     audience: str  # "vendor" (vendor staff) or "partner"
+    allowed: object = None  # a predicate of prm.accounts.permissions: who of the audience sees it (None: all)
+    menu: str = ""  # "" for the bar itself; "partners" for the vendor staff's Partners menu
 
 
-def register_nav_link(*, label, url_name, audience):
-    """A link in the navigation bar of vendor staff or of partners, after the core's own first links."""
+NAV_MENUS = ("", "partners")
+
+
+def register_nav_link(*, label, url_name, audience, allowed=None, menu=""):
+    """A link in the navigation bar of vendor staff or of partners, after the core's own first links, or in one of
+    its menus (`menu="partners"`: the vendor staff's Partners menu, under the partner organisations — the bar has to
+    fit a 1280 px screen in every language); `allowed` narrows it to the members for whom it holds (a link nobody
+    may follow is a dead end)."""
     if audience not in ("vendor", "partner"):
         raise ValueError(f"audience must be 'vendor' or 'partner', not {audience!r}")
-    link = NavLink(label=label, url_name=url_name, audience=audience)
+    if menu not in NAV_MENUS or (menu and audience != "vendor"):
+        raise ValueError(f"menu {menu!r} is not a menu of the {audience} navigation")
+    link = NavLink(label=label, url_name=url_name, audience=audience, allowed=allowed, menu=menu)
     if link not in _nav_links:
         _nav_links.append(link)
 
 
-def nav_links(audience):
-    return [link for link in _nav_links if link.audience == audience]
+def nav_links(audience, membership=None, menu=""):
+    """The links of `audience` in the bar (or in `menu`), those `membership` may follow when given."""
+    return [
+        link
+        for link in _nav_links
+        if link.audience == audience
+        and link.menu == menu
+        and (membership is None or link.allowed is None or link.allowed(membership))
+    ]
 
 
 def register_exempt_index(*, table, index, reason):

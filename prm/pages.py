@@ -22,3 +22,21 @@ def paginate(request, queryset, per_page=25, count=None):
         ),
         "querystring_without_page": f"{encoded}&" if encoded else "",
     }
+
+
+def sort_headings(request, sort, first_directions):
+    """Per sortable column of a table sorted by `sort` (a key, "-" first for descending): the query string that
+    sorts by it (on the sorted column, the other way round) and its aria-sort state, for `_sort_heading.html`.
+    `first_directions`: {key: "-" or ""}, the direction a first click sorts in (dates and figures largest first)."""
+    headings = {}
+    for key, first_direction in first_directions.items():
+        if sort.removeprefix("-") == key:
+            descending = sort.startswith("-")
+            next_sort, state = (key, "descending") if descending else (f"-{key}", "ascending")
+        else:
+            next_sort, state = f"{first_direction}{key}", "none"
+        params = request.GET.copy()
+        params.pop("page", None)
+        params["sort"] = next_sort
+        headings[key] = {"query": params.urlencode(), "state": state}
+    return headings

@@ -71,11 +71,11 @@ INSTALLED_APPS = [
     "prm.territories",
     "prm.cadences",
     "prm.portal",
+    "pos",  # upstream of every module: its registrations (and demo data) come first
     "partners",
     "dealreg",
     "mdf",
     "incentives",
-    "pos",
     "inventory",
     "analytics",
 ]
@@ -282,6 +282,8 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "burst": env("PRM_API_THROTTLE_BURST", "120/min"),
         "sustained": env("PRM_API_THROTTLE_SUSTAINED", "5000/hour"),
+        # Applications of the public "become a partner" page and API, per sender address (partners/throttling.py).
+        "partner_applications": env("PRM_APPLICATION_RATE_LIMIT", "5/hour"),
     },
     "DEFAULT_PAGINATION_CLASS": "prm.api.pagination.Pagination",
     "PAGE_SIZE": 50,
@@ -313,6 +315,10 @@ SPECTACULAR_SETTINGS = {
         "CurrencyEnum": "prm.api.fields.CURRENCY_CHOICES",
         "RateResultStatusEnum": "prm.ledger.fx_api.RESULT_STATUSES",
         "LedgerBucketEnum": "prm.ledger.models.Bucket",
+        "LedgerKindEnum": "prm.ledger.models.Kind",
+        "PartnerTypeEnum": "prm.accounts.models.PARTNER_TYPES",
+        "PartnerApplicationStatusEnum": "partners.api.APPLICATION_STATUSES",
+        "DuplicateMatchKindEnum": "partners.api.DUPLICATE_KINDS",
     },
     # Schema generation only calls `.none()` on this manager to introspect filters: the scoped `objects`
     # manager would raise TenantNotSet outside a request (e.g. `manage.py spectacular`).

@@ -17,11 +17,13 @@ urlpatterns = [
     path("cadences/", include("prm.cadences.urls")),
     path("ledger/", include("prm.ledger.urls")),
     path("pos/", include("pos.urls")),
+    path("partners/", include("partners.urls")),
     path("audit/", include("prm.audit.urls")),
     path("notifications/", include("prm.notifications.urls")),
     path("files/", include("prm.files.urls")),
     # Each module's API, before the core's: prm.api.urls ends with the catch-all `api-not-found`.
     path("api/v1/pos/", include("pos.api_urls")),
+    path("api/v1/partners/", include("partners.api_urls")),
     path("api/", include("prm.api.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
 ]

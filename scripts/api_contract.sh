@@ -8,7 +8,7 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 PORT=$((PRM_PORT + 1))
 require_free_port PORT
-PRM_API_THROTTLE_BURST=1000000/min PRM_API_THROTTLE_SUSTAINED=100000000/day \
+PRM_API_THROTTLE_BURST=1000000/min PRM_API_THROTTLE_SUSTAINED=100000000/day PRM_APPLICATION_RATE_LIMIT=1000000/day \
   .venv/bin/gunicorn prm.wsgi:application --bind "127.0.0.1:$PORT" --workers 2 --threads 4 \
   --pid run/contract-web.pid --error-logfile run/contract-web.log --daemon
 trap 'stop_pidfile run/contract-web.pid' EXIT

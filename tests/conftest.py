@@ -49,7 +49,11 @@ celery_app.conf.task_eager_propagates = True
 # tests lower them (tests/api/test_throttling.py). api_settings may have read REST_FRAMEWORK already: read it again.
 settings.REST_FRAMEWORK = {
     **settings.REST_FRAMEWORK,
-    "DEFAULT_THROTTLE_RATES": {"burst": "1000000/min", "sustained": "1000000/day"},
+    "DEFAULT_THROTTLE_RATES": {
+        "burst": "1000000/min",
+        "sustained": "1000000/day",
+        "partner_applications": "1000000/day",
+    },
 }
 api_settings.reload()
 

@@ -134,6 +134,9 @@ class PartnerOrg(TenantModel):
         return self.name
 
 
+PARTNER_TYPES = PartnerOrg.Type.choices  # one enum in the API schema (SPECTACULAR_SETTINGS)
+
+
 class Membership(TenantModel):
     """A user's role in one tenant. Partner roles belong to exactly one PartnerOrg, vendor roles to none."""
 

@@ -68,6 +68,12 @@ def can_manage_partner_orgs(membership):
     return has_role(membership, PARTNER_MANAGER_ROLES)
 
 
+def can_review_applications(membership):
+    """Who reviews the applications of the "become a partner" page: approving one creates the partner organisation
+    and invites its applicant, so the staff who manage partner organisations."""
+    return has_role(membership, PARTNER_MANAGER_ROLES)
+
+
 def can_be_channel_manager(membership):
     """Who may be named a partner organisation's channel manager."""
     return has_role(membership, PARTNER_MANAGER_ROLES)
@@ -183,6 +189,7 @@ def capabilities(membership):
     """What the navigation and pages offer `membership` (templates read these instead of role names)."""
     return {
         "can_manage_partner_orgs": can_manage_partner_orgs(membership),
+        "can_review_applications": can_review_applications(membership),
         "can_manage_catalog": can_manage_catalog(membership),
         "can_read_catalogue": can_read_catalogue(membership),
         "can_configure_tenant": can_configure_tenant(membership),

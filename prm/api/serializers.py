@@ -5,7 +5,7 @@ as its schema states it, so that what the schema calls invalid is refused (400 `
 turned into something else:
 - a property the operation does not read is refused rather than dropped;
 - a value must have its documented JSON type: DRF would take 5 for a text or a UUID, "true" or 1 for a
-  boolean, "5" for an integer;
+  boolean, "5" for an integer — the items of a list too;
 - an empty text is not a related id (DRF reads it as null);
 - dates, decimals, UUIDs and e-mail addresses have the schema's form;
 - a text's length is counted as sent (DRF counts it after trimming, so a value the schema calls too long passed);
@@ -106,6 +106,9 @@ def _value_error(field, value, *, typed):
     limit = getattr(field, "max_length", None)
     if isinstance(field, serializers.CharField) and limit and isinstance(value, str) and len(value) > limit:
         return ErrorDetail(field.error_messages["max_length"].format(max_length=limit), code="max_length")
+    if isinstance(field, serializers.ListField) and isinstance(value, list):  # each item as its schema states
+        errors = (_value_error(field.child, item, typed=typed) for item in value if item is not None)
+        return next((error for error in errors if error is not None), None)
     return None
 
 

@@ -15,7 +15,10 @@ def portal(request):
         "membership": membership,
         "is_vendor_staff": is_vendor_staff(membership),
         "is_partner": is_partner(membership),
-        "module_nav_links": nav_links("vendor" if is_vendor_staff(membership) else "partner") if membership else [],
+        "module_nav_links": (
+            nav_links("vendor" if is_vendor_staff(membership) else "partner", membership) if membership else []
+        ),
+        "partner_menu_links": nav_links("vendor", membership, menu="partners") if is_vendor_staff(membership) else [],
         "unread_notifications": unread_count(request.user) if membership is not None else 0,
         **capabilities(membership),
     }

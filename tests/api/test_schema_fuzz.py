@@ -20,6 +20,8 @@ from hypothesis import strategies as st
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 
+from partners.models import Tier, TierChange
+from partners.services.applications import application_submit
 from pos.models import ColumnMapping, PosLine
 from pos.services.imports import pos_lines_submit
 from prm.accounts.models import Membership
@@ -104,8 +106,22 @@ def api_world(world):
             source=Source("test", "fuzz", "FUZZ-REBATE"),
             business_date=datetime.date(2026, 3, 2),
         )
+        application = application_submit(
+            company_name="Fuzz Applicant",
+            partner_type="reseller",
+            country="DE",
+            website="fuzz-applicant.com",
+            contact_name="Fuzz Contact",
+            contact_email="contact@fuzz-applicant.com",
+        )
         real_ids = {
             "partner-orgs": world.org1.pk,
+            "partners/applications": application.pk,
+            "partners/tier-status": world.org1.pk,
+            "partners/tiers": Tier.objects.create(name="Fuzz Gold", rank=2).pk,
+            "partners/tier-changes": TierChange.objects.create(
+                partner_org=world.org1, cause=TierChange.Cause.FIRST_TIER
+            ).pk,
             "users": Membership.objects.get(user=world.una).pk,
             "invitations": invitation.pk,
             "products": product.pk,
@@ -142,6 +158,7 @@ def test_every_api_resource_is_fuzzed():
         "products",
         "price-lists",
         "pos",
+        "partners",
     }
     assert ("PATCH", "/api/v1/products/{id}/") in OPERATIONS
 

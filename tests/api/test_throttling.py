@@ -106,10 +106,12 @@ def test_the_rates_come_from_the_environment(monkeypatch):
     settings_file = django_settings.BASE_DIR / "prm" / "settings.py"
     monkeypatch.delenv("PRM_API_THROTTLE_BURST", raising=False)
     monkeypatch.delenv("PRM_API_THROTTLE_SUSTAINED", raising=False)
+    monkeypatch.delenv("PRM_APPLICATION_RATE_LIMIT", raising=False)
     defaults = runpy.run_path(str(settings_file))["REST_FRAMEWORK"]["DEFAULT_THROTTLE_RATES"]
     monkeypatch.setenv("PRM_API_THROTTLE_BURST", "7/second")
     monkeypatch.setenv("PRM_API_THROTTLE_SUSTAINED", "70/day")
+    monkeypatch.setenv("PRM_APPLICATION_RATE_LIMIT", "3/day")
     configured = runpy.run_path(str(settings_file))["REST_FRAMEWORK"]["DEFAULT_THROTTLE_RATES"]
 
-    assert defaults == {"burst": "120/min", "sustained": "5000/hour"}
-    assert configured == {"burst": "7/second", "sustained": "70/day"}
+    assert defaults == {"burst": "120/min", "sustained": "5000/hour", "partner_applications": "5/hour"}
+    assert configured == {"burst": "7/second", "sustained": "70/day", "partner_applications": "3/day"}

@@ -12,8 +12,10 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from partners.models import PartnerApplication
 from prm.accounts.models import Role
 from prm.tenancy.context import tenant_scope
+from prm.tenancy.models import Tenant
 from tests.browser.conftest import sign_in
 from tests.conftest import make_member
 from tests.factories import PartnerOrgFactory, TenantFactory
@@ -134,5 +136,46 @@ def test_each_page_in_the_navigation_is_accessible_and_fits_the_screen(portal, b
     with page.expect_navigation():
         page.select_option("select[name=language]", "fr")
     problems += home_page_problems(page, portal, role, "fr")
+    page.close()
+    assert problems == [], "\n".join(problems)
+
+
+@pytest.fixture
+def application_path(portal):
+    with tenant_scope(Tenant.objects.get(slug="acme")):
+        return f"/partners/applications/{PartnerApplication.objects.get().pk}/"
+
+
+def test_the_become_a_partner_page_and_an_application_are_accessible_and_fit_the_screen(
+    portal, application_path, browser
+):
+    """The public page (signed out, with its errors shown) and an application's review page, which no navigation
+    link reaches, at both widths."""
+    problems = []
+    for viewport in (DESKTOP, PHONE):
+        page = browser.new_page(viewport=viewport)
+        serve_axe(page, portal)
+        page.goto(f"{portal}/partners/apply/")
+        problems += problems_on(page, f"apply, {viewport['width']} px")
+        with page.expect_navigation():
+            page.click("[data-testid=application-form] button")  # every field empty: the errors on the page
+        problems += problems_on(page, f"apply with errors, {viewport['width']} px")
+        sign_in(page, portal, SIGN_INS["channel-manager"])
+        page.goto(portal + application_path)
+        problems += problems_on(page, f"application, {viewport['width']} px")
+        page.close()
+    assert problems == [], "\n".join(problems)
+
+
+def test_the_tier_pages_no_navigation_link_reaches_are_accessible(portal, browser):
+    """The tier form and the tier history, which the tier list links to, at 1280 px."""
+    page = browser.new_page(viewport=DESKTOP)
+    serve_axe(page, portal)
+    sign_in(page, portal, SIGN_INS["vendor-admin"])
+    problems = []
+    for path in ("/partners/tiers/new/", "/partners/tiers/history/"):
+        response = page.goto(portal + path)
+        assert response.ok, f"{path}: {response.status}"
+        problems += problems_on(page, path)
     page.close()
     assert problems == [], "\n".join(problems)

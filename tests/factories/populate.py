@@ -4,6 +4,8 @@ import datetime
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from partners.models import PartnerProfile, ProgramSettings, Tier, TierChange
+from partners.services.applications import application_submit
 from pos.models import ColumnMapping, PartnerPartNumber, PosLine, PosReject, PosSalesRollup
 from pos.services.imports import pos_import_create, pos_lines_submit
 from prm.accounts.services import api_token_create, invitation_create
@@ -129,7 +131,29 @@ def populate_tenant(tenant, *, admin_membership, partner_org, marker):
             header_signature=marker,
             columns={"sku": 0},
         )
+        application = application_submit(
+            company_name=f"{marker} Applicant",
+            partner_type="reseller",
+            country="DE",
+            website=f"{marker.lower()}-applicant.com",
+            contact_name=f"{marker} Contact",
+            contact_email=f"contact@{marker.lower()}-applicant.com",
+            specialisations=[f"{marker} networks"],
+        )
+        tier = Tier.objects.create(name=f"{marker} Gold", rank=2, min_sales_12m=1)
+        partner_profile = PartnerProfile.objects.create(
+            partner_org=partner_org, website=f"{marker.lower()}.com", web_domain=f"{marker.lower()}.com", tier=tier
+        )
+        tier_change = TierChange.objects.create(
+            partner_org=partner_org, to_tier=tier, cause=TierChange.Cause.FIRST_TIER, figures={"sales_12m": "2"}
+        )
+        program = ProgramSettings.objects.create(tier_grace_days=60)
     return {
+        "partner_application": application,
+        "partner_profile": partner_profile,
+        "tier": tier,
+        "tier_change": tier_change,
+        "program_settings": program,
         "product": product,
         "price_list": price_list,
         "price": price,

@@ -50,10 +50,19 @@ ORG1_TEXT = [
     "ALPHA-INV",
 ]
 # org1's own records, whose ids alone are a leak in another partner's lists (the catalogue's are shared).
-ORG1_RECORDS = ("pos_import", "pos_import_waiting", "pos_line", "pos_reject", "column_mapping", "part_number")
+ORG1_RECORDS = (
+    "pos_import",
+    "pos_import_waiting",
+    "pos_line",
+    "pos_reject",
+    "column_mapping",
+    "part_number",
+    "tier_change",
+)
 # The vendor's catalogue, which every partner of the tenant looks up (its active products): otto reads the product
-# there, whose SKU org1's POS lines name too (so ORG1_TEXT holds it). Another tenant still gets 404 and nothing.
-SHARED_WITH_PARTNERS = {"catalog:product_list", "product-list", "product-detail"}
+# there, whose SKU org1's POS lines name too (so ORG1_TEXT holds it); and the program's tiers, which every partner
+# reads (what each needs and gives). Another tenant still gets 404 and nothing.
+SHARED_WITH_PARTNERS = {"catalog:product_list", "product-list", "product-detail", "partner-tier-detail"}
 CATALOGUE_TEXT = {"ALPHA-SKU"}
 
 

@@ -18,7 +18,7 @@ STATEMENTS = ("UPDATE ledger_posting SET amount = amount + 1", "DELETE FROM ledg
 
 
 def test_the_append_only_tables_are_the_models_that_say_so():
-    assert set(append_only_tables()) == {"audit_auditevent", "ledger_posting"}
+    assert set(append_only_tables()) == {"audit_auditevent", "ledger_posting", "partners_tierchange"}
 
 
 @pytest.mark.parametrize("statement", [*STATEMENTS, "TRUNCATE ledger_posting"])

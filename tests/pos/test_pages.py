@@ -394,7 +394,7 @@ def test_an_export_too_big_for_a_spreadsheet_sends_back_to_the_page_with_a_messa
     fits = client.get("/pos/lines/export.xlsx", {"partner_org": str(world.org2.pk)})
 
     assert refused.redirect_chain == [("/pos/lines/?country=", 302)]
-    assert "5 lines are more than a spreadsheet holds (3): narrow the filters, or export CSV." in text_of(refused)
+    assert "5 rows are more than a spreadsheet holds (3): narrow the filters, or export CSV." in text_of(refused)
     assert len(xlsx_rows(fits)) == 3
 
 
