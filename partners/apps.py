@@ -23,6 +23,7 @@ class PartnersConfig(AppConfig):
         )
 
         register_nav_link(label=_("Tiers"), url_name="partners:tier_list", audience="vendor", menu="partners")
+        register_nav_link(label=_("Tiers"), url_name="partners:tier_list", audience="partner")
         register_object_panel(
             object_type="accounts.partnerorg",
             name="partners-tier",

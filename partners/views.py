@@ -34,7 +34,7 @@ from prm.accounts.permissions import (
     can_review_applications,
     is_channel_manager,
     is_member,
-    is_vendor_staff,
+    is_partner,
     permission_required,
 )
 from prm.exports import table_response
@@ -185,8 +185,14 @@ def application_decline_view(request, application_id):
 # --- tiers -----------------------------------------------------------------------------------------------------
 
 
-@permission_required(is_vendor_staff)
+@permission_required(is_member)
 def tier_list(request, settings_form=None, status=200):
+    """Vendor staff: every tier, its track and how many partners hold it. A partner: the tiers of its own track,
+    best first, with where it stands (the counts of other partners are not its business)."""
+    if is_partner(request.membership):
+        org = request.membership.partner_org
+        context = {"track": selectors.tier_tracks(list(selectors.tier_list()))[org.partner_type]}
+        return render(request, "partners/partner_tiers.html", {**context, "status": selectors.tier_status(org)})
     tiers = list(selectors.tier_list())
     tracks, counts = selectors.track_labels(tiers), selectors.partners_per_tier()
     for tier in tiers:

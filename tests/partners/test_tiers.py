@@ -245,3 +245,17 @@ def test_the_tier_history_is_scoped_to_the_viewer(world, tiers, django_capture_o
     assert "first tier" in text_of(world.client(world.pat).get("/partners/tiers/history/"))
     assert "Alpha Resellers" not in text_of(world.client(world.otto).get("/partners/tiers/history/"))
     assert world.client(world.otto).get(f"/partners/tiers/history/{world.org1.pk}/").status_code == 404
+
+
+def test_a_partner_reads_the_tiers_of_its_own_track_and_where_it_stands(world, tiers):
+    with tenant_scope(world.tenant_a):
+        world.org2.partner_type = "referral"
+        world.org2.save(update_fields=["partner_type"])
+    reseller = world.client(world.pat).get("/partners/tiers/")
+    referral = text_of(world.client(world.otto).get("/partners/tiers/"))
+    home = world.client(world.pat).get("/").content.decode()
+
+    assert reseller.status_code == 200
+    assert "Gold" in text_of(reseller) and "Silver" in text_of(reseller) and "Referral Plus" not in text_of(reseller)
+    assert "Referral Plus" in referral and "Gold" not in referral
+    assert "Re-evaluate" not in text_of(reseller) and 'href="/partners/tiers/"' in home
