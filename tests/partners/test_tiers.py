@@ -259,3 +259,27 @@ def test_a_partner_reads_the_tiers_of_its_own_track_and_where_it_stands(world, t
     assert "Gold" in text_of(reseller) and "Silver" in text_of(reseller) and "Referral Plus" not in text_of(reseller)
     assert "Referral Plus" in referral and "Gold" not in referral
     assert "Re-evaluate" not in text_of(reseller) and 'href="/partners/tiers/"' in home
+
+
+def test_a_tier_change_notifies_the_partners_admins_and_its_channel_manager_once_committed(
+    world, tiers, django_capture_on_commit_callbacks
+):
+    from prm.notifications.models import Notification
+
+    run_import(world, csv_file(rows_of("A", SALES)), capture=django_capture_on_commit_callbacks)
+    with tenant_scope(world.tenant_a):
+        world.org1.channel_manager = membership(world, world.bob)
+        world.org1.save(update_fields=["channel_manager"])
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        evaluate(world, JAN)
+    with tenant_scope(world.tenant_a):
+        before = Notification.objects.filter(title__contains="is now Gold").count()
+    for callback in queued:
+        callback()
+    with tenant_scope(world.tenant_a):
+        told = set(
+            Notification.objects.filter(title="Alpha Resellers is now Gold").values_list("recipient__email", flat=True)
+        )
+
+    assert before == 0  # nothing before the run commits
+    assert told == {world.pat.email, world.bob.email}  # not una (a partner user), not otto (another partner)
